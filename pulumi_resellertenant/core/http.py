@@ -1,0 +1,259 @@
+"""The HTTP client both APIs share: auth, timeouts, deadline, retries, pacing, logging.
+
+One ``ApiClient`` per API and key is meant to be shared by every thread of the provider
+process; httpx's connection pool and the rate limiter are thread-safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Generator, Mapping
+from typing import Any
+
+import httpx
+
+from pulumi_resellertenant import __version__
+
+from .deadline import Deadline
+from .errors import (
+    ApiError,
+    DeadlineExceededError,
+    RequestTimeoutError,
+    ServerError,
+    TransportError,
+    UnexpectedResponseError,
+    error_from_response,
+)
+from .ratelimit import RateLimiter, shared_rate_limiter
+from .retry import RetryPolicy, is_idempotent, retry_delay
+from .settings import ApiSettings
+
+__all__ = ["REDACTED", "ApiClient"]
+
+log = logging.getLogger("pulumi_resellertenant.http")
+
+REDACTED = "[REDACTED]"
+
+# These failures happen before a single byte of the request left this machine.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class _ApiKeyAuth(httpx.Auth):
+    """Adds the key header at send time; its repr never shows the key."""
+
+    def __init__(self, settings: ApiSettings) -> None:
+        self._header = settings.spec.auth_header
+        self._scheme = settings.spec.auth_scheme
+        self._key = settings.api_key
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        key = self._key.get_secret_value()
+        request.headers[self._header] = f"{self._scheme} {key}" if self._scheme else key
+        yield request
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._header}: {REDACTED}>"
+
+
+class ApiClient:
+    """Sends requests to one API and turns every failure into an ``ApiError``."""
+
+    def __init__(
+        self,
+        settings: ApiSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.settings = settings
+        self.api = settings.spec.display_name
+        self._policy = RetryPolicy(max_attempts=settings.max_attempts)
+        if limiter is None and settings.requests_per_minute > 0:
+            limiter = shared_rate_limiter(
+                settings.base_url,
+                settings.api_key.get_secret_value(),
+                settings.requests_per_minute,
+            )
+        self._limiter = limiter
+        self._sleep = sleep
+        self._clock = clock
+        self._rand = rand
+        self._http = httpx.Client(
+            base_url=settings.base_url,
+            auth=_ApiKeyAuth(settings),
+            headers={
+                "Accept": "application/json",
+                "User-Agent": f"pulumi-resellertenant/{__version__}",
+            },
+            # A redirect could carry the key header to another host: never follow one.
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def deadline(self, seconds: float | None = None) -> Deadline:
+        """A deadline for one operation, by default the configured operation timeout."""
+        return Deadline(seconds or self.settings.operation_timeout, clock=self._clock)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, str | int] | None = None,
+        idempotent: bool | None = None,
+        deadline: Deadline | None = None,
+    ) -> Any:
+        """Send a request and return its decoded JSON body (None for an empty one).
+
+        Retries what ``retry_delay`` allows within the deadline; raises ``ApiError``.
+        A non-idempotent request that failed after it may have reached the server raises
+        with ``outcome_unknown`` set: only the caller can tell whether to repeat it.
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = is_idempotent(method)
+        if deadline is None:
+            deadline = self.deadline()
+        attempt = 0
+        while True:
+            attempt += 1
+            self._wait_for_slot(method, path, deadline)
+            started = self._clock()
+            try:
+                response = self._http.request(
+                    method, path, json=json, params=params, timeout=self._timeout(deadline)
+                )
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                # DecodingError (an unreadable Content-Encoding) is no httpx.TransportError,
+                # but it too leaves no usable answer once the request was sent.
+                error: ApiError = self._transport_error(method, path, exc, deadline)
+                log.debug(
+                    "%s %s %s -> %s after %.0f ms (attempt %d)",
+                    self.api,
+                    method,
+                    path,
+                    type(exc).__name__,
+                    (self._clock() - started) * 1000,
+                    attempt,
+                )
+            else:
+                log.debug(
+                    "%s %s %s -> %d in %.0f ms (attempt %d)",
+                    self.api,
+                    method,
+                    path,
+                    response.status_code,
+                    (self._clock() - started) * 1000,
+                    attempt,
+                )
+                if response.is_success:
+                    return self._decode(method, path, response)
+                error = error_from_response(
+                    api=self.api,
+                    method=method,
+                    path=path,
+                    status=response.status_code,
+                    body=self.redact(response.text),
+                    headers=response.headers,
+                )
+
+            delay = retry_delay(
+                self._policy, attempt, error, idempotent=idempotent, rand=self._rand
+            )
+            if delay is None or delay >= deadline.remaining():
+                if not idempotent and _may_have_been_applied(error):
+                    error.outcome_unknown = True
+                raise error
+            log.info(
+                "%s %s %s: %s; retrying in %.1f s", self.api, method, path, error.message, delay
+            )
+            self._sleep(delay)
+
+    def redact(self, text: str) -> str:
+        """The text with the API key replaced, in case an answer echoes it back."""
+        key = self.settings.api_key.get_secret_value()
+        return text.replace(key, REDACTED) if key else text
+
+    def _wait_for_slot(self, method: str, path: str, deadline: Deadline) -> None:
+        if self._limiter is not None and not self._limiter.acquire(deadline.remaining()):
+            raise DeadlineExceededError(
+                f"the operation deadline of {deadline.seconds:g} s would pass while waiting "
+                "for the client-side rate limit; lower the number of parallel operations "
+                "or raise operationTimeout",
+                api=self.api,
+                method=method,
+                path=path,
+                request_sent=False,
+            )
+        if deadline.expired():
+            raise DeadlineExceededError(
+                f"the operation deadline of {deadline.seconds:g} s has passed",
+                api=self.api,
+                method=method,
+                path=path,
+                request_sent=False,
+            )
+
+    def _timeout(self, deadline: Deadline) -> httpx.Timeout:
+        remaining = deadline.remaining()
+        connect = min(self.settings.connect_timeout, remaining)
+        read = min(self.settings.read_timeout, remaining)
+        return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
+
+    def _transport_error(
+        self,
+        method: str,
+        path: str,
+        exc: httpx.TransportError | httpx.DecodingError,
+        deadline: Deadline,
+    ) -> TransportError:
+        sent = not isinstance(exc, _NOT_SENT)
+        detail = self.redact(str(exc)) or type(exc).__name__
+        fields: dict[str, Any] = {"api": self.api, "method": method, "path": path}
+        if isinstance(exc, httpx.TimeoutException):
+            if deadline.expired():
+                return DeadlineExceededError(
+                    f"no answer before the operation deadline of {deadline.seconds:g} s",
+                    request_sent=sent,
+                    **fields,
+                )
+            return RequestTimeoutError(
+                f"timed out ({type(exc).__name__}: {detail})", request_sent=sent, **fields
+            )
+        return TransportError(f"{type(exc).__name__}: {detail}", request_sent=sent, **fields)
+
+    def _decode(self, method: str, path: str, response: httpx.Response) -> Any:
+        if not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise UnexpectedResponseError(
+                # Redact before cutting: a cut through the key would leave a part of it.
+                "the answer is not JSON: " + self.redact(response.text)[:200],
+                api=self.api,
+                method=method,
+                path=path,
+                status=response.status_code,
+            ) from None
+
+
+def _may_have_been_applied(error: ApiError) -> bool:
+    if isinstance(error, TransportError):
+        return error.request_sent
+    return isinstance(error, ServerError)

@@ -1,0 +1,162 @@
+"""Typed settings for one reseller API, from Pulumi stack config or the environment.
+
+Each setting has a config key in the API's namespace and an environment variable derived
+from it: ``mailbux:apiKey`` / ``MAILBUX_API_KEY``, ``mailbux:requestsPerMinute`` /
+``MAILBUX_REQUESTS_PER_MINUTE``. Stack config wins over the environment, the environment over
+the defaults. The API key is held as a ``SecretStr`` so it never shows in a repr or a log.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from .errors import ConfigurationError
+
+__all__ = ["ApiSettings", "ApiSpec", "ConfigLookup", "check_base_url", "env_var", "load_settings"]
+
+ConfigLookup = Callable[[str], Any]
+"""Looks up a fully qualified stack config key (``mailbux:apiKey``); None when unset."""
+
+
+@dataclass(frozen=True)
+class ApiSpec:
+    """What the core needs to know about one API; each API package defines one."""
+
+    namespace: str  # stack config namespace, also the environment variable prefix
+    display_name: str
+    default_base_url: str
+    auth_header: str
+    auth_scheme: str | None  # "Bearer" puts "Bearer <key>" in the header; None the bare key
+    requests_per_minute: int
+
+
+PositiveSeconds = Annotated[float, Field(gt=0)]
+
+
+class ApiSettings(BaseModel):
+    """Everything a client needs to talk to one API."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    spec: ApiSpec
+    base_url: str
+    api_key: SecretStr
+    connect_timeout: PositiveSeconds = 5.0
+    read_timeout: PositiveSeconds = 30.0
+    operation_timeout: PositiveSeconds = 300.0
+    """Deadline for one operation: every attempt, retry wait and rate-limit wait included."""
+    max_attempts: Annotated[int, Field(ge=1, le=10)] = 4
+    requests_per_minute: Annotated[int, Field(ge=0)]
+    """Client-side limit shared by every thread, in any rolling minute; 0 turns it off."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _safe_base_url(cls, url: str) -> str:
+        return check_base_url(url)
+
+    @field_validator("api_key")
+    @classmethod
+    def _non_empty_key(cls, key: SecretStr) -> SecretStr:
+        if not key.get_secret_value().strip():
+            raise ValueError("is empty")
+        return key
+
+
+# Setting name -> stack config key suffix. The environment variable derives from the key.
+_KEYS = {
+    "base_url": "baseUrl",
+    "api_key": "apiKey",
+    "connect_timeout": "connectTimeout",
+    "read_timeout": "readTimeout",
+    "operation_timeout": "operationTimeout",
+    "max_attempts": "maxAttempts",
+    "requests_per_minute": "requestsPerMinute",
+}
+
+
+def env_var(spec: ApiSpec, config_key: str) -> str:
+    """The environment variable for a config key: ``apiKey`` -> ``MAILBUX_API_KEY``."""
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", config_key).upper()
+    return f"{spec.namespace.upper()}_{snake}"
+
+
+def load_settings(
+    spec: ApiSpec,
+    config: ConfigLookup | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> ApiSettings:
+    """Build settings from stack config, then the environment, then the defaults.
+
+    Raises ``ConfigurationError`` naming the key and how to set it when the API key is
+    missing or a value is invalid.
+    """
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {
+        "spec": spec,
+        "base_url": spec.default_base_url,
+        "requests_per_minute": spec.requests_per_minute,
+    }
+    sources: dict[str, str] = {}
+    for field, key in _KEYS.items():
+        qualified = f"{spec.namespace}:{key}"
+        value = config(qualified) if config is not None else None
+        source = f"stack config {qualified}"
+        if value is None or value == "":
+            value = env.get(env_var(spec, key)) or None
+            source = f"environment variable {env_var(spec, key)}"
+        if value is not None:
+            values[field] = value
+            sources[field] = source
+
+    if "api_key" not in values:
+        raise ConfigurationError(
+            f"{spec.display_name} API key is not set: run "
+            f"`pulumi config set --secret {spec.namespace}:apiKey <key>` "
+            f"or set the environment variable {env_var(spec, 'apiKey')}"
+        )
+    try:
+        return ApiSettings(**values)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_input=False, include_url=False):
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            where = sources.get(field, f"default {field}")
+            problems.append(f"{where}: {error['msg']}")
+        raise ConfigurationError(
+            f"invalid {spec.display_name} settings: " + "; ".join(problems)
+        ) from None
+
+
+def check_base_url(url: str) -> str:
+    """Accept https URLs, and plain http only to a loopback host; return it normalised.
+
+    The API key travels in a header: over plain http to another host it would travel in clear.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValueError(f"{url!r} is not an http(s) URL with a host")
+    if parts.query or parts.fragment:
+        raise ValueError(f"{url!r} must not carry a query or fragment")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"{url!r} uses plain http to a non-loopback host, which would send the API key "
+            "in clear: use https (plain http is allowed only for localhost/127.0.0.1/::1)"
+        )
+    return url.strip().rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

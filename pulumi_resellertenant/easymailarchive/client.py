@@ -1,0 +1,115 @@
+"""Typed client of the Easy Mail Archive Reseller API (Bearer auth, /api/reseller/tenants)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+from pulumi_resellertenant.core.deadline import Deadline
+from pulumi_resellertenant.core.errors import UnexpectedResponseError
+from pulumi_resellertenant.core.models import build_request
+from pulumi_resellertenant.core.settings import ApiSpec
+from pulumi_resellertenant.core.typed_client import TypedClient
+
+from .models import (
+    ArchiveTenant,
+    CreateTenantRequest,
+    TenantPage,
+    TenantUsage,
+    UpdateTenantRequest,
+)
+
+__all__ = ["EASYMAILARCHIVE", "EasyMailArchiveClient"]
+
+EASYMAILARCHIVE = ApiSpec(
+    namespace="easymailarchive",
+    display_name="Easy Mail Archive",
+    default_base_url="https://api.easymailarchive.com",
+    auth_header="Authorization",
+    auth_scheme="Bearer",
+    # Documented: 60 requests per minute per key. 55 leaves room for network delay: a request
+    # that reaches the server late stays in the server's window longer than in ours.
+    requests_per_minute=55,
+)
+
+_TENANTS = "/api/reseller/tenants"
+_MAX_PAGES = 10_000  # a guard against an API whose last_page never arrives
+
+
+class EasyMailArchiveClient(TypedClient):
+    """One method per endpoint. Every method takes an optional ``deadline`` shared by the
+    calls of one operation; raises ``pulumi_resellertenant.core.ApiError``."""
+
+    spec = EASYMAILARCHIVE
+
+    def list_tenants(self, *, deadline: Deadline | None = None) -> list[ArchiveTenant]:
+        """Every tenant of this reseller, following the pages the API chose."""
+        deadline = deadline or self.http.deadline()
+        tenants: dict[str, ArchiveTenant] = {}
+        page = 1
+        for _ in range(_MAX_PAGES):
+            body = self.http.request("GET", _TENANTS, params={"page": page}, deadline=deadline)
+            result = self._parse(TenantPage, body, "GET", _TENANTS)
+            # Keyed by slug: a tenant created while we page may shift another one across
+            # a page boundary, and we must not list it twice.
+            tenants.update((tenant.slug, tenant) for tenant in result.data)
+            if not result.data or result.meta.current_page >= result.meta.last_page:
+                return list(tenants.values())
+            page = result.meta.current_page + 1
+        raise UnexpectedResponseError(
+            f"the tenant list did not end after {_MAX_PAGES} pages",
+            api=self.http.api,
+            method="GET",
+            path=_TENANTS,
+        )
+
+    def create_tenant(
+        self, slug: str, name: str, *, deadline: Deadline | None = None
+    ) -> ArchiveTenant:
+        """Create a tenant. Never retried once it may have reached the server: a failure
+        then raises with ``outcome_unknown`` set, and the caller looks the slug up."""
+        body = build_request(CreateTenantRequest, slug=slug, name=name)
+        return self._tenant("POST", _TENANTS, payload=body, idempotent=False, deadline=deadline)
+
+    def get_tenant(self, slug: str, *, deadline: Deadline | None = None) -> ArchiveTenant:
+        return self._tenant("GET", _tenant_path(slug), deadline=deadline)
+
+    def update_tenant(
+        self, slug: str, name: str, *, deadline: Deadline | None = None
+    ) -> ArchiveTenant:
+        """Change the display name (the only field the API updates)."""
+        body = build_request(UpdateTenantRequest, name=name)
+        return self._tenant("PUT", _tenant_path(slug), payload=body, deadline=deadline)
+
+    def suspend_tenant(self, slug: str, *, deadline: Deadline | None = None) -> ArchiveTenant:
+        """Block user access; the archive and its data remain."""
+        path = f"{_tenant_path(slug)}/suspend"
+        return self._tenant("POST", path, idempotent=True, deadline=deadline)
+
+    def unsuspend_tenant(self, slug: str, *, deadline: Deadline | None = None) -> ArchiveTenant:
+        path = f"{_tenant_path(slug)}/unsuspend"
+        return self._tenant("POST", path, idempotent=True, deadline=deadline)
+
+    def get_usage(self, slug: str, *, deadline: Deadline | None = None) -> TenantUsage:
+        path = f"{_tenant_path(slug)}/usage"
+        data = self._request("GET", path, deadline=deadline)
+        return self._parse(TenantUsage, data, "GET", path)
+
+    def _tenant(
+        self,
+        method: str,
+        path: str,
+        *,
+        payload: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+        deadline: Deadline | None,
+    ) -> ArchiveTenant:
+        data = self._request(
+            method, path, payload=payload, idempotent=idempotent, deadline=deadline
+        )
+        return self._parse(ArchiveTenant, data, method, path)
+
+
+def _tenant_path(slug: str) -> str:
+    return f"{_TENANTS}/{quote(slug, safe='')}"

@@ -1,0 +1,133 @@
+"""Pure ASGI middleware: request counters and fault injection for the emulated APIs.
+
+Pure ASGI (not BaseHTTPMiddleware) because dropping a response after its headers needs control
+of the raw `send` stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from fastapi import APIRouter
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .counters import RequestCounters
+from .errors import error_for_path, is_api_path
+from .faults import Fault, FaultRegistry
+
+
+class DroppedResponse(Exception):
+    """Raised after a response's headers went out, so the server cuts the connection."""
+
+
+class RouteTemplates:
+    """Maps a request to its route template, e.g. /api/user/tenants/{tenant_id}/suspend.
+
+    Matches against the API routers' own routes (plain Starlette routes with full paths):
+    FastAPI's app-level router wraps included routers in private lazy objects, and faulted
+    requests never reach routing at all.
+    """
+
+    def __init__(self, routers: Sequence[APIRouter]) -> None:
+        self._routes = [route for router in routers for route in router.routes]
+
+    def template(self, scope: Scope) -> str:
+        partial: BaseRoute | None = None
+        for route in self._routes:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                return str(getattr(route, "path", "<unmatched>"))
+            if match is Match.PARTIAL and partial is None:
+                partial = route
+        if partial is not None:
+            # Path known, method not allowed: still worth its own counter line.
+            return str(getattr(partial, "path", "<unmatched>"))
+        return "<unmatched>"
+
+
+class CountersMiddleware:
+    """Counts every API request by METHOD + route template and answered status."""
+
+    def __init__(self, app: ASGIApp, counters: RequestCounters, templates: RouteTemplates) -> None:
+        self.app = app
+        self.counters = counters
+        self.templates = templates
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_api_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        route = f"{scope['method']} {self.templates.template(scope)}"
+        status: int | None = None
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        self.counters.arrived(route)
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            # An exception before any answer becomes a 500 at the server.
+            self.counters.answered(route, 500 if status is None else status)
+
+
+class FaultMiddleware:
+    """Applies the first matching injected fault to an API request."""
+
+    def __init__(self, app: ASGIApp, faults: FaultRegistry) -> None:
+        self.app = app
+        self.faults = faults
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_api_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        fault = self.faults.take(scope["method"], scope["path"])
+        if fault is None:
+            await self.app(scope, receive, send)
+            return
+        if fault.latency_ms > 0:
+            await asyncio.sleep(fault.latency_ms / 1000)
+        if fault.status is not None:
+            await self._answer(fault, scope, receive, send)
+            return
+        if fault.drop_after_commit:
+            await self._drop_after_commit(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    async def _answer(self, fault: Fault, scope: Scope, receive: Receive, send: Send) -> None:
+        """The fault's status, without processing the request."""
+        assert fault.status is not None
+        headers = None if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
+        error = error_for_path(
+            scope["path"],
+            fault.status,
+            "INJECTED_FAULT",
+            f"Injected fault (HTTP {fault.status}).",
+            headers=headers,
+            with_plain_code=True,
+        )
+        response = (
+            error.response()
+            if fault.body is None
+            else JSONResponse(fault.body, status_code=fault.status, headers=headers)
+        )
+        await response(scope, receive, send)
+
+    async def _drop_after_commit(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Process the request for real, send only the headers, then cut the connection."""
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await send(message)
+
+        await self.app(scope, receive, headers_only)
+        # The body promised by Content-Length never comes: the client sees a broken response.
+        raise DroppedResponse("response dropped after commit (injected fault)")

@@ -1,0 +1,177 @@
+"""Start the emulator as a real process and drive its control API over HTTP.
+
+Imports nothing from pulumi_resellertenant: the emulator runs only as a subprocess, so tests
+see exactly what a client sees.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LISTENING_PREFIX = "Emulator listening on "
+MAILBUX_KEY = "mailbux-local-key"
+EMA_KEY = "easymailarchive-local-key"
+EMA_OTHER_KEY = "easymailarchive-other-key"
+
+
+class EmulatorStartError(RuntimeError):
+    pass
+
+
+class EmulatorProcess:
+    """One running `python -m pulumi_resellertenant.emulator` process."""
+
+    def __init__(
+        self, proc: subprocess.Popen[bytes], url: str, stderr_path: Path, reader: threading.Thread
+    ) -> None:
+        self.proc = proc
+        self.url = url
+        self.stderr_path = stderr_path
+        self._reader = reader
+
+    def stderr_text(self) -> str:
+        return self.stderr_path.read_text(errors="replace")
+
+    def stop(self, timeout: float = 10.0) -> int:
+        """Terminate, wait, kill if it hangs; returns the exit code."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=timeout)
+        self._reader.join(timeout=timeout)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        return self.proc.returncode
+
+
+def start_emulator(
+    args: Sequence[str] = (),
+    *,
+    stderr_path: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 20.0,
+) -> EmulatorProcess:
+    """Start the emulator on a free port and wait until /_emulator/health answers."""
+    deadline = time.monotonic() + timeout
+    with stderr_path.open("wb") as stderr_file:
+        # stderr goes to a file, not a pipe: a pipe nobody drains would block the server.
+        proc = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", "pulumi_resellertenant.emulator", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=stderr_file,
+            cwd=REPO_ROOT,
+            env=dict(os.environ if env is None else env),
+        )
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read_stdout() -> None:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            lines.put(raw.decode(errors="replace"))
+        lines.put(None)
+
+    reader = threading.Thread(target=read_stdout, name="emulator-stdout", daemon=True)
+    reader.start()
+    handle = EmulatorProcess(proc, "", stderr_path, reader)
+
+    def fail(reason: str) -> EmulatorStartError:
+        handle.stop()
+        return EmulatorStartError(f"{reason}\n--- emulator stderr ---\n{handle.stderr_text()}")
+
+    try:
+        line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+    except queue.Empty:
+        raise fail("emulator printed no listening line in time") from None
+    if line is None or not line.startswith(LISTENING_PREFIX):
+        raise fail(f"unexpected first stdout line from the emulator: {line!r}")
+    handle.url = line[len(LISTENING_PREFIX) :].strip().rstrip("/")
+
+    with httpx.Client(timeout=2.0) as client:
+        while True:
+            try:
+                if client.get(f"{handle.url}/_emulator/health").status_code == 200:
+                    return handle
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise fail("emulator did not become healthy")
+            time.sleep(0.05)
+
+
+class EmulatorHandle:
+    """What tests get from the `emulator`/`emu` fixtures: the URL, the keys, control calls."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        mailbux_key: str = MAILBUX_KEY,
+        ema_key: str = EMA_KEY,
+        ema_other_key: str = EMA_OTHER_KEY,
+    ) -> None:
+        self.url = url
+        self.mailbux_key = mailbux_key
+        self.ema_key = ema_key
+        self.ema_other_key = ema_other_key
+        self._client = httpx.Client(base_url=url, timeout=10.0)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def mailbux_headers(self, key: str | None = None) -> dict[str, str]:
+        return {"X-Api-Key": self.mailbux_key if key is None else key}
+
+    def ema_headers(self, key: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.ema_key if key is None else key}"}
+
+    def _control(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
+        response = self._client.request(method, f"/_emulator{path}", json=body)
+        if response.status_code >= 400:
+            raise AssertionError(
+                f"control call {method} {path} failed: {response.status_code} {response.text}"
+            )
+        return response.json()
+
+    def reset(self) -> None:
+        """Wipe tenants, faults, counters, rate-limit windows and runtime reseller changes."""
+        self._control("POST", "/reset")
+
+    def add_fault(self, **fields: Any) -> int:
+        return int(self._control("POST", "/faults", fields)["id"])
+
+    def faults(self) -> list[dict[str, Any]]:
+        return list(self._control("GET", "/faults")["faults"])
+
+    def clear_faults(self) -> None:
+        self._control("DELETE", "/faults")
+
+    def counters(self) -> dict[str, Any]:
+        """The `routes` mapping: {"POST /api/user/tenants": {"total", "by_status"}, ...}."""
+        return dict(self._control("GET", "/counters")["routes"])
+
+    def reset_counters(self) -> None:
+        self._control("DELETE", "/counters")
+
+    def configure_reseller(self, **fields: Any) -> dict[str, Any]:
+        """PUT /_emulator/resellers: api, api_key, and plan/quota_gb/tenant_limit/rate_limit."""
+        return dict(self._control("PUT", "/resellers", fields))
+
+    def set_email_count(self, tenant_id: int, n: int) -> None:
+        self._control("PUT", f"/mailbux/tenants/{tenant_id}/email_count", {"email_count": n})
+
+    def set_usage(self, slug: str, **figures: int) -> None:
+        self._control("PUT", f"/easymailarchive/tenants/{slug}/usage", figures)
