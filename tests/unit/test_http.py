@@ -363,6 +363,28 @@ def test_rate_limit_wait_within_the_deadline_is_slept() -> None:
     assert len(api.requests) == 2
 
 
+def test_clients_of_one_key_share_the_default_limiter() -> None:
+    """With pacing on (the default), every client of one base URL and key draws from one
+    process-wide limiter, so the threads of a deployment pace together."""
+    settings = ApiSettings(
+        spec=EASYMAILARCHIVE, base_url=BASE, api_key="shared-limiter-key-000", requests_per_minute=2
+    )
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={}))
+    with (
+        ApiClient(settings, transport=transport) as first,
+        ApiClient(settings, transport=transport) as second,
+    ):
+        first.request("GET", "/a")
+        second.request("GET", "/b")  # the limit's two requests in this minute are now used
+        with pytest.raises(DeadlineExceededError, match="rate limit"):
+            first.request("GET", "/c", deadline=Deadline(5.0))
+    other_key = ApiSettings(
+        spec=EASYMAILARCHIVE, base_url=BASE, api_key="another-limiter-key-00", requests_per_minute=2
+    )
+    with ApiClient(other_key, transport=transport) as third:
+        assert third.request("GET", "/a") == {}  # another key, another window
+
+
 # --- redaction -----------------------------------------------------------------------------
 
 
