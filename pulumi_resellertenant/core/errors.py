@@ -126,6 +126,7 @@ class ApiResponseError(ApiError):
         status: int,
         code: str | None = None,
         field_errors: Mapping[str, list[str]] | None = None,
+        retry_after: float | None = None,
         outcome_unknown: bool = False,
     ) -> None:
         super().__init__(
@@ -139,6 +140,8 @@ class ApiResponseError(ApiError):
         )
         self.status: int = status
         self.field_errors: dict[str, list[str]] = dict(field_errors or {})
+        # Seconds the answer's Retry-After asked for; what 429 and 503 answers carry.
+        self.retry_after = retry_after
 
 
 class AuthenticationError(ApiResponseError):
@@ -176,17 +179,9 @@ class TenantLimitError(InvalidRequestError):
 class RateLimitedError(ApiResponseError):
     """429: too many requests; ``retry_after`` is the delay the API asked for, in seconds."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **fields: Any) -> None:
-        super().__init__(message, **fields)
-        self.retry_after = retry_after
-
 
 class ServerError(ApiResponseError):
     """5xx: the API failed; ``retry_after`` is set when it said when to come back."""
-
-    def __init__(self, message: str, *, retry_after: float | None = None, **fields: Any) -> None:
-        super().__init__(message, **fields)
-        self.retry_after = retry_after
 
 
 class UnexpectedResponseError(ApiError):
@@ -317,6 +312,7 @@ def error_from_response(
         "status": status,
         "code": parsed.code,
         "field_errors": parsed.field_errors,
+        "retry_after": parse_retry_after(_header(headers, "retry-after")),
         "outcome_unknown": outcome_unknown,
     }
     message = parsed.message or _default_message(status)
@@ -327,7 +323,6 @@ def error_from_response(
         if details not in message:
             message = f"{message} ({details})"
 
-    retry_after = parse_retry_after(_header(headers, "retry-after"))
     cls = _CODE_ERRORS.get(parsed.code or "") or _STATUS_ERRORS.get(status)
     if cls is None and status < 500:
         return UnexpectedResponseError(
@@ -339,11 +334,7 @@ def error_from_response(
             code=parsed.code,
             outcome_unknown=outcome_unknown,
         )
-    if cls is None or cls is ServerError:
-        return ServerError(message, retry_after=retry_after, **fields)
-    if cls is RateLimitedError:
-        return RateLimitedError(message, retry_after=retry_after, **fields)
-    return cls(message, **fields)
+    return (cls or ServerError)(message, **fields)
 
 
 def _default_message(status: int) -> str:

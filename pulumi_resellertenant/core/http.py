@@ -142,25 +142,9 @@ class ApiClient:
                 # DecodingError (an unreadable Content-Encoding) is no httpx.TransportError,
                 # but it too leaves no usable answer once the request was sent.
                 error: ApiError = self._transport_error(method, path, exc, deadline)
-                log.debug(
-                    "%s %s %s -> %s after %.0f ms (attempt %d)",
-                    self.api,
-                    method,
-                    path,
-                    type(exc).__name__,
-                    (self._clock() - started) * 1000,
-                    attempt,
-                )
+                self._log_attempt(method, path, type(exc).__name__, started, attempt)
             else:
-                log.debug(
-                    "%s %s %s -> %d in %.0f ms (attempt %d)",
-                    self.api,
-                    method,
-                    path,
-                    response.status_code,
-                    (self._clock() - started) * 1000,
-                    attempt,
-                )
+                self._log_attempt(method, path, str(response.status_code), started, attempt)
                 if response.is_success:
                     return self._decode(method, path, response)
                 error = error_from_response(
@@ -183,6 +167,21 @@ class ApiClient:
                 "%s %s %s: %s; retrying in %.1f s", self.api, method, path, error.message, delay
             )
             self._sleep(delay)
+
+    def _log_attempt(
+        self, method: str, path: str, outcome: str, started: float, attempt: int
+    ) -> None:
+        # Method, path, outcome and time only: headers (and so the key) never reach a log.
+        elapsed_ms = (self._clock() - started) * 1000
+        log.debug(
+            "%s %s %s -> %s in %.0f ms (attempt %d)",
+            self.api,
+            method,
+            path,
+            outcome,
+            elapsed_ms,
+            attempt,
+        )
 
     def redact(self, text: str) -> str:
         """The text with the API key replaced, in case an answer echoes it back."""
