@@ -170,6 +170,12 @@ class EmulatorHandle:
         """PUT /_emulator/resellers: api, api_key, and plan/quota_gb/tenant_limit/rate_limit."""
         return dict(self._control("PUT", "/resellers", fields))
 
+    def rotate_key(self, api: str, old_key: str, new_key: str) -> None:
+        """Move a reseller account to a new key; the old key stops working."""
+        self._control(
+            "POST", "/resellers/rotate-key", {"api": api, "old_key": old_key, "new_key": new_key}
+        )
+
     def set_email_count(self, tenant_id: int, n: int) -> None:
         self._control("PUT", f"/mailbux/tenants/{tenant_id}/email_count", {"email_count": n})
 

@@ -128,6 +128,29 @@ def build_control_router(state: EmulatorState) -> APIRouter:
             {"api": "easymailarchive", "owner": ema.owner, "rate_limit": ema.rate_limit}
         )
 
+    @router.post("/resellers/rotate-key")
+    async def rotate_key(request: Request) -> JSONResponse:
+        body = await _body(request)
+        errors: FieldErrors = {}
+        _unknown(body, {"api", "old_key", "new_key"}, errors)
+        api = body.get("api")
+        if api not in ("mailbux", "easymailarchive"):
+            errors["api"] = ["The api must be 'mailbux' or 'easymailarchive'."]
+        old_key = _str_field(body, "old_key", errors)
+        new_key = _str_field(body, "new_key", errors)
+        for key, value in (("old_key", old_key), ("new_key", new_key)):
+            if value is None and key not in errors:
+                errors[key] = [f"The {key} field is required."]
+        _check(errors)
+        assert old_key is not None
+        assert new_key is not None
+        owner = state.resellers.rotate_key(
+            "mailbux" if api == "mailbux" else "easymailarchive", old_key, new_key
+        )
+        if owner is None:
+            raise ControlError(404, "No reseller has that old_key.")
+        return JSONResponse({"api": api, "owner": owner})
+
     @router.post("/faults")
     async def add_fault(request: Request) -> JSONResponse:
         body = await _body(request)

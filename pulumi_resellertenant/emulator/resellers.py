@@ -112,3 +112,16 @@ class ResellerRegistry:
             )
             self._ema[owner] = updated
             return updated
+
+    def rotate_key(self, api: ApiName, old_key: str, new_key: str) -> str | None:
+        """Move a reseller account to a new key, as a reseller rotating its key would: the
+        account and its tenants stay (same owner), the old key stops working. Returns the
+        owner, or None when the old key belongs to no reseller."""
+        accounts: dict[str, MailbuxReseller] | dict[str, EmaReseller]
+        with self._lock:
+            accounts = self._mailbux if api == "mailbux" else self._ema
+            reseller = accounts.pop(fingerprint(old_key), None)
+            if reseller is None:
+                return None
+            accounts[fingerprint(new_key)] = reseller  # type: ignore[assignment]
+            return reseller.owner

@@ -99,6 +99,39 @@ def test_configure_reseller_adds_and_changes_resellers(emu: EmulatorHandle) -> N
 
 
 @pytest.mark.parametrize(
+    ("api", "old_key", "headers", "path"),
+    [
+        ("mailbux", "mailbux-local-key", "mailbux_headers", "/api/user/tenants"),
+        ("easymailarchive", "easymailarchive-local-key", "ema_headers", "/api/reseller/tenants"),
+    ],
+)
+def test_rotate_key_keeps_the_account_and_revokes_the_old_key(
+    emu: EmulatorHandle, api: str, old_key: str, headers: str, path: str
+) -> None:
+    body = {"quota_gb": 2} if api == "mailbux" else {"slug": "rotated", "name": "Rotated"}
+    created = httpx.post(f"{emu.url}{path}", json=body, headers=getattr(emu, headers)(old_key))
+    assert created.is_success
+    emu.rotate_key(api, old_key, "rotated-key")
+    old = httpx.get(f"{emu.url}{path}", headers=getattr(emu, headers)(old_key))
+    assert old.status_code == 401
+    new = httpx.get(f"{emu.url}{path}", headers=getattr(emu, headers)("rotated-key"))
+    assert len(new.json()["data"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"api": "mailbux", "old_key": "nobody", "new_key": "k"}, 404),
+        ({"api": "mailbux", "old_key": "mailbux-local-key"}, 422),
+        ({"api": "other", "old_key": "a", "new_key": "b"}, 422),
+        ({"api": "mailbux", "old_key": "a", "new_key": "b", "extra": 1}, 422),
+    ],
+)
+def test_rotate_key_rejects_bad_requests(emu: EmulatorHandle, body: Any, status: int) -> None:
+    assert control(emu, "POST", "/resellers/rotate-key", body).status_code == status
+
+
+@pytest.mark.parametrize(
     "body",
     [
         {"api": "other", "api_key": "k"},
