@@ -317,10 +317,13 @@ def error_from_response(
     }
     message = parsed.message or _default_message(status)
     if parsed.field_errors:
+        # Laravel repeats the first field message as the message: add only what is new.
         details = "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in parsed.field_errors.items()
+            f"{field}: {' '.join(messages)}"
+            for field, messages in parsed.field_errors.items()
+            if any(m not in message for m in messages)
         )
-        if details not in message:
+        if details:
             message = f"{message} ({details})"
 
     cls = _CODE_ERRORS.get(parsed.code or "") or _STATUS_ERRORS.get(status)

@@ -165,6 +165,20 @@ def test_field_errors_already_in_the_message_are_not_repeated() -> None:
     assert error.message == "slug: taken"
 
 
+def test_laravel_repeating_the_field_message_as_the_message_is_said_once() -> None:
+    body = {
+        "message": "The slug has already been taken.",
+        "errors": {
+            "slug": ["The slug has already been taken."],
+            "name": ["The name may not be greater than 255 characters."],
+        },
+    }
+    error = _error(422, body, api=EMA)
+    assert error.message == (
+        "The slug has already been taken. (name: The name may not be greater than 255 characters.)"
+    )
+
+
 def test_field_errors_tolerate_strings_and_nulls() -> None:
     parsed = parse_error_body(json.dumps({"errors": {"slug": "bad", "name": ["x", None], 3: []}}))
     assert parsed.field_errors == {"slug": ["bad"], "name": ["x"], "3": []}

@@ -1,0 +1,172 @@
+"""Resource inputs as the engine hands them over: validated one field at a time.
+
+Pulumi delivers inputs as loosely typed property values (numbers as floats, values of other
+resources as an "unknown" marker during preview). An ``InputSchema`` turns them into typed,
+normalised values and, for ``check``, into one failure per bad field that names the field and
+the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
+
+from .errors import InvalidInputError
+
+__all__ = [
+    "UNKNOWN",
+    "InputField",
+    "InputProblem",
+    "InputSchema",
+    "boolean",
+    "is_unknown",
+    "non_empty_text",
+    "one_of",
+    "optional_id",
+    "positive_whole_number",
+]
+
+
+class InputProblem(ValueError):
+    """Why one input value was refused, phrased to follow "<field> ..."."""
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a value the engine will only know after other resources exist (preview).
+
+    The provider server hands these to check and diff as ``Unknown`` objects; on the wire
+    they are the ``UNKNOWN`` marker string.
+    """
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
+
+
+def positive_whole_number(value: Any) -> int:
+    # bool is an int subclass: True must not pass as 1.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputProblem(f"must be a positive whole number, got {_show(value)}")
+    if isinstance(value, float) and not value.is_integer():
+        raise InputProblem(f"must be a whole number, got {value:g}")
+    if value < 1:
+        raise InputProblem(f"must be at least 1, got {value:g}")
+    return int(value)
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InputProblem(f"must be True or False, got {_show(value)}")
+    return value
+
+
+def non_empty_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise InputProblem(f"must be a string, got {_show(value)}")
+    if not value.strip():
+        raise InputProblem("must not be empty")
+    return value
+
+
+def one_of(*choices: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if value not in choices:
+            allowed = " or ".join(repr(c) for c in choices)
+            raise InputProblem(f"must be {allowed}, got {_show(value)}")
+        return str(value)
+
+    return parse
+
+
+def optional_id(value: Any) -> str | None:
+    """An API id given as a string or a whole number; the empty string counts as unset."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InputProblem(f"must be a tenant id such as '42', got {_show(value)}")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise InputProblem(f"must be a tenant id such as '42', got {value:g}")
+        value = int(value)
+    text = str(value).strip()
+    if not text:
+        raise InputProblem("must not be blank")
+    return text
+
+
+_REQUIRED: Any = object()
+
+
+@dataclass(frozen=True)
+class InputField:
+    """One input: how to parse it, its default, and an example of a good value."""
+
+    name: str
+    parse: Callable[[Any], Any]
+    example: str
+    default: Any = _REQUIRED
+
+    @property
+    def required(self) -> bool:
+        return self.default is _REQUIRED
+
+    def reason(self, problem: str) -> str:
+        return f"{self.name} {problem}; for example {self.example}"
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    inputs: dict[str, Any]
+    """Normalised inputs: typed values, defaults filled in, unknown values kept unknown."""
+    failures: list[tuple[str, str]]
+    """(field, reason) for each refused field."""
+
+
+class InputSchema:
+    """The inputs of one resource type."""
+
+    def __init__(self, *fields: InputField) -> None:
+        self.fields = {field.name: field for field in fields}
+
+    def check(self, props: Mapping[str, Any]) -> CheckOutcome:
+        """Validate every known value; unknown values pass through untouched."""
+        inputs: dict[str, Any] = {}
+        failures: list[tuple[str, str]] = []
+        for name, field in self.fields.items():
+            value = props.get(name)
+            if is_unknown(value):
+                inputs[name] = value
+                continue
+            if value is None:
+                if field.required:
+                    failures.append((name, field.reason("is required")))
+                elif field.default is not None:
+                    inputs[name] = field.default
+                continue
+            try:
+                parsed = field.parse(value)
+            except InputProblem as problem:
+                failures.append((name, field.reason(str(problem))))
+                continue
+            if parsed is not None:
+                inputs[name] = parsed
+        return CheckOutcome(inputs, failures)
+
+    def parse(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Typed values of checked inputs, every field present; raises InvalidInputError."""
+        outcome = self.check(props)
+        unknown = [name for name, value in outcome.inputs.items() if is_unknown(value)]
+        problems = [reason for _, reason in outcome.failures]
+        problems += [f"{name} is not known yet" for name in unknown]
+        if problems:
+            raise InvalidInputError("; ".join(problems))
+        return {name: outcome.inputs.get(name) for name in self.fields}
+
+    def names(self) -> Iterable[str]:
+        return self.fields.keys()
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

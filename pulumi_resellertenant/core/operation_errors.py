@@ -1,0 +1,102 @@
+"""The one line a failed provider operation shows: API, operation, tenant, status, the API's
+code and message, and what to do about it."""
+
+from __future__ import annotations
+
+from .errors import (
+    ApiError,
+    AuthenticationError,
+    DeadlineExceededError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    PlanUpgradeRequiredError,
+    QuotaExceededError,
+    RateLimitedError,
+    ResellerTenantError,
+    ServerError,
+    TenantLimitError,
+    TransportError,
+    UnexpectedResponseError,
+)
+from .settings import ApiSpec, env_var
+
+__all__ = ["TenantOperationError", "default_hint", "failure_message"]
+
+
+class TenantOperationError(ResellerTenantError):
+    """A provider operation failed; ``str()`` is the whole story, in one line.
+
+    ``cause`` is the error that stopped it (an ``ApiError`` keeps its status and code).
+    """
+
+    def __init__(self, message: str, cause: ResellerTenantError) -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
+def failure_message(
+    spec: ApiSpec,
+    operation: str,
+    tenant: str,
+    error: ResellerTenantError,
+    hint: str | None = None,
+) -> str:
+    """``Mailbux: cannot create tenant (quota_gb=50): 422 QUOTA_EXCEEDED: <message>
+    (POST /api/user/tenants). <hint>``"""
+    head = f"{spec.display_name}: cannot {operation} {tenant}"
+    if isinstance(error, ApiError):
+        status = str(error.status) if error.status is not None else ""
+        detail = " ".join(part for part in (status, error.code or "") if part)
+        message = error.message.rstrip(". ")
+        text = f"{head}: {detail}: {message}" if detail else f"{head}: {message}"
+        text += f" ({error.method} {error.path})"
+    else:
+        text = f"{head}: {str(error).rstrip('. ')}"
+    hint = hint if hint is not None else default_hint(spec, error)
+    return f"{text}. {hint}" if hint else text
+
+
+def default_hint(spec: ApiSpec, error: ResellerTenantError) -> str | None:
+    """What the user can do about an error, when the error alone does not say."""
+    ns = spec.namespace
+    if isinstance(error, AuthenticationError):
+        return (
+            f"Check the API key: `pulumi config set --secret {ns}:apiKey <key>` "
+            f"or the environment variable {env_var(spec, 'apiKey')}"
+        )
+    if isinstance(error, PlanUpgradeRequiredError):
+        return f"Upgrade the {spec.display_name} plan: free plans cannot manage tenants"
+    if isinstance(error, PermissionDeniedError):
+        return "The API key may not manage this tenant: it belongs to another reseller account"
+    if isinstance(error, NotFoundError):
+        return (
+            "The tenant is not in this reseller account (any more): run `pulumi refresh` "
+            "so the stack forgets it, then `pulumi up` recreates it"
+        )
+    if isinstance(error, QuotaExceededError):
+        return (
+            "Lower quota_gb, free quota from other tenants or extend the reseller pool; "
+            "mailbux.get_reseller_overview() shows what is available"
+        )
+    if isinstance(error, TenantLimitError):
+        return (
+            "The reseller account holds its maximum number of tenants: terminate unused "
+            "tenants or ask Mailbux to raise the limit"
+        )
+    if isinstance(error, InvalidRequestError):
+        return "Correct the input the API named"
+    if isinstance(error, RateLimitedError):
+        return (
+            f"The API kept rate limiting this key: lower {ns}:requestsPerMinute "
+            "or run `pulumi up --parallel 2`"
+        )
+    if isinstance(error, DeadlineExceededError):
+        return f"Raise {ns}:operationTimeout (seconds) or try again"
+    if isinstance(error, ServerError | TransportError):
+        if error.outcome_unknown:
+            return "The change may have been applied: run `pulumi refresh` before trying again"
+        return "A temporary failure: run `pulumi up` again"
+    if isinstance(error, UnexpectedResponseError):
+        return f"The API answered in a way this provider cannot read: check {ns}:baseUrl"
+    return None

@@ -1,0 +1,522 @@
+"""mailbux.Tenant's provider, pickled and served by `python -m pulumi.dynamic`, against the
+emulator: every lifecycle path, drift, errors, adoption, lost answers and key rotation."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import httpx
+
+from emulator_handle import MAILBUX_KEY, EmulatorHandle
+from engine_steps import (
+    Deployed,
+    Launch,
+    destroy,
+    error_line,
+    refresh,
+    requests_made,
+    stack_config,
+    up_change,
+    up_create,
+)
+from provider_server import UNKNOWN, ProviderServer, is_unknown
+
+TENANTS = "/api/user/tenants"
+LIST = "GET /api/user/tenants"
+CREATE = "POST /api/user/tenants"
+PATCH_QUOTA = "PATCH /api/user/tenants/{tenant_id}/quota"
+SUSPEND = "POST /api/user/tenants/{tenant_id}/suspend"
+REACTIVATE = "POST /api/user/tenants/{tenant_id}/reactivate"
+TERMINATE = "POST /api/user/tenants/{tenant_id}/terminate"
+OVERVIEW = "GET /api/user/reseller/overview"
+
+
+def live(emu: EmulatorHandle) -> dict[str, dict[str, Any]]:
+    """The reseller's tenants as the API lists them, by id."""
+    answer = httpx.get(f"{emu.url}{TENANTS}", headers=emu.mailbux_headers()).json()
+    return {str(t["id"]): t for t in answer["data"]}
+
+
+def api(emu: EmulatorHandle, method: str, path: str, **body: Any) -> dict[str, Any]:
+    """A change made behind Pulumi's back."""
+    response = httpx.request(
+        method, f"{emu.url}{path}", json=body or None, headers=emu.mailbux_headers()
+    )
+    response.raise_for_status()
+    return dict(response.json()["data"])
+
+
+# --- create --------------------------------------------------------------------------------
+
+
+def test_create_returns_every_output_with_the_one_time_password(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    emu.reset_counters()
+    tenant = up_create(mailbux_server, {"quota_gb": 5.0})
+    # The documented create answer has no id: one POST, then one list to find it. Check
+    # reads the overview once per deployment, for the quota pre-check.
+    assert requests_made(emu) == {OVERVIEW: 1, CREATE: 1, LIST: 1}
+    assert tenant.inputs == {"quota_gb": 5, "suspended": False, "deletion_policy": "terminate"}
+    listed = live(emu)[tenant.id]
+    assert tenant.outputs == {
+        "tenant_id": tenant.id,
+        "tenant_username": listed["tenant_username"],
+        "tenant_name": listed["tenant_name"],
+        "tenant_password": tenant.outputs["tenant_password"],
+        "password_known": True,
+        "quota_gb": 5,
+        "suspended": False,
+        "status": "active",
+        "email_count": 0,
+        "deletion_policy": "terminate",
+    }  # adopt_tenant_id is None, and None values do not travel
+    assert len(tenant.outputs["tenant_password"]) >= 12
+    diff = mailbux_server.diff(tenant.id, tenant.outputs, tenant.inputs)
+    assert diff.changes == "none"
+
+
+def test_create_suspended_suspends_after_creating(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    emu.reset_counters()
+    tenant = up_create(mailbux_server, {"quota_gb": 2, "suspended": True})
+    assert requests_made(emu) == {OVERVIEW: 1, CREATE: 1, LIST: 1, SUSPEND: 1}
+    assert (tenant.outputs["status"], tenant.outputs["suspended"]) == ("suspended", True)
+    assert live(emu)[tenant.id]["status"] == "suspended"
+    assert mailbux_server.diff(tenant.id, tenant.outputs, tenant.inputs).changes == "none"
+
+
+def test_a_failed_suspend_after_create_keeps_the_tenant_and_converges_next_time(
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
+) -> None:
+    server = launch(mailbux_pickle, config=stack_config(emu, mailbux__maxAttempts="1"))
+    emu.add_fault(method="POST", path="/api/user/tenants/*/suspend", status=500, count=1)
+    tenant = up_create(server, {"quota_gb": 2, "suspended": True})
+    # Created, password in hand, recorded as it really is: not suspended.
+    assert tenant.outputs["tenant_password"]
+    assert tenant.outputs["suspended"] is False
+    assert "was created but not suspended" in server.stderr_text()
+    converged = up_change(server, tenant, {"quota_gb": 2, "suspended": True})
+    assert converged.outputs["suspended"] is True
+    assert live(emu)[tenant.id]["status"] == "suspended"
+    assert converged.outputs["tenant_password"] == tenant.outputs["tenant_password"]
+
+
+def test_parallel_creates_in_one_provider_process_make_distinct_tenants(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    # The engine runs up to 4 provider calls at once in one process.
+    ids: list[str] = []
+    lock = threading.Lock()
+
+    def create(quota: int) -> None:
+        tenant = up_create(mailbux_server, {"quota_gb": quota})
+        with lock:
+            ids.append(tenant.id)
+
+    threads = [threading.Thread(target=create, args=(q,)) for q in (1, 2, 3, 4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(ids) == sorted(live(emu))
+    assert len(set(ids)) == 4
+
+
+# --- check and diff ------------------------------------------------------------------------
+
+
+def test_check_names_each_bad_input_and_its_fix(mailbux_server: ProviderServer) -> None:
+    outcome = mailbux_server.check(
+        {},
+        {"quota_gb": 2.5, "suspended": "yes", "deletion_policy": "shred", "adopt_tenant_id": True},
+    )
+    reasons = dict(outcome.failures)
+    assert set(reasons) == {"quota_gb", "suspended", "deletion_policy", "adopt_tenant_id"}
+    assert reasons["quota_gb"] == (
+        "quota_gb must be a whole number, got 2.5; for example quota_gb=5 (gigabytes)"
+    )
+    assert "'terminate' or 'suspend'" in reasons["deletion_policy"]
+    assert mailbux_server.check({}, {}).failures == [
+        ("quota_gb", "quota_gb is required; for example quota_gb=5 (gigabytes)")
+    ]
+    assert dict(mailbux_server.check({}, {"quota_gb": 0}).failures)["quota_gb"].startswith(
+        "quota_gb must be at least 1"
+    )
+
+
+def test_preview_tolerates_unknown_inputs(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    tenant = up_create(mailbux_server, {"quota_gb": 3})
+    emu.reset_counters()
+    outcome = mailbux_server.check(tenant.inputs, {"quota_gb": UNKNOWN, "suspended": UNKNOWN})
+    assert outcome.failures == []
+    assert is_unknown(outcome.inputs["quota_gb"])
+    diff = mailbux_server.diff(
+        tenant.id, tenant.outputs, {**tenant.inputs, "quota_gb": UNKNOWN, "suspended": UNKNOWN}
+    )
+    assert (diff.changes, diff.replaces) == ("some", [])
+    diff = mailbux_server.diff(
+        tenant.id, tenant.outputs, {**tenant.inputs, "adopt_tenant_id": UNKNOWN}
+    )
+    assert diff.replaces == ["adopt_tenant_id"]
+    assert requests_made(emu) == {}  # preview of unknowns asks the API nothing
+
+
+def test_quota_increases_beyond_the_pool_fail_at_preview(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    emu.configure_reseller(api="mailbux", api_key=MAILBUX_KEY, quota_gb=10)
+    emu.reset_counters()
+    existing = up_create(mailbux_server, {"quota_gb": 2})  # claims 2 of 10
+    assert mailbux_server.check({}, {"quota_gb": 6}).failures == []  # 8 of 10 now
+    # An unchanged quota claims nothing and asks nothing.
+    assert mailbux_server.check(existing.inputs, {"quota_gb": 2}).failures == []
+    refused = mailbux_server.check({}, {"quota_gb": 3})
+    [(field, reason)] = refused.failures
+    assert field == "quota_gb"
+    assert "10 GB available" in reason
+    assert "8 GB of it is taken by other tenants in this deployment" in reason
+    grow = mailbux_server.check(existing.inputs, {"quota_gb": 4})  # +2: exactly fits
+    assert grow.failures == []
+    # One overview for the whole deployment (the rest is the create's POST and list).
+    assert requests_made(emu) == {OVERVIEW: 1, CREATE: 1, LIST: 1}
+
+
+def test_quota_precheck_needs_a_key_and_says_how_to_set_it(
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
+) -> None:
+    server = launch(mailbux_pickle, config=stack_config(emu, mailbux__apiKey=None))
+    details = error_line(server.check, {}, {"quota_gb": 1})
+    assert details.startswith(
+        "Mailbux: cannot check tenant (quota_gb=1): Mailbux API key is not set"
+    )
+    assert "pulumi config set --secret mailbux:apiKey" in details
+    assert "MAILBUX_API_KEY" in details
+
+
+# --- update, refresh, drift ----------------------------------------------------------------
+
+
+def test_a_no_change_up_makes_no_request(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    tenant = up_create(mailbux_server, {"quota_gb": 3})
+    emu.reset_counters()
+    again = up_change(mailbux_server, tenant, {"quota_gb": 3.0})
+    assert again == tenant
+    assert requests_made(emu) == {}
+
+
+def test_a_quota_update_is_one_patch(mailbux_server: ProviderServer, emu: EmulatorHandle) -> None:
+    tenant = up_create(mailbux_server, {"quota_gb": 3})
+    emu.reset_counters()
+    bigger = up_change(mailbux_server, tenant, {"quota_gb": 7})
+    assert requests_made(emu) == {PATCH_QUOTA: 1}
+    assert bigger.outputs == {**tenant.outputs, "quota_gb": 7}
+    assert live(emu)[tenant.id]["quota_gb"] == 7
+    assert mailbux_server.diff(tenant.id, bigger.outputs, bigger.inputs).changes == "none"
+
+
+def test_suspend_and_reactivate_in_place(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    tenant = up_create(mailbux_server, {"quota_gb": 3})
+    emu.reset_counters()
+    suspended = up_change(mailbux_server, tenant, {"quota_gb": 3, "suspended": True})
+    assert (suspended.outputs["status"], suspended.outputs["suspended"]) == ("suspended", True)
+    active = up_change(mailbux_server, suspended, {"quota_gb": 3, "suspended": False})
+    assert active.outputs["status"] == "active"
+    assert requests_made(emu) == {SUSPEND: 1, REACTIVATE: 1}
+    assert active.outputs["tenant_password"] == tenant.outputs["tenant_password"]
+
+
+def test_a_deletion_policy_change_is_recorded_without_a_request(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    tenant = up_create(mailbux_server, {"quota_gb": 3})
+    emu.reset_counters()
+    changed = up_change(mailbux_server, tenant, {"quota_gb": 3, "deletion_policy": "suspend"})
+    assert changed.outputs["deletion_policy"] == "suspend"
+    assert requests_made(emu) == {}
+
+
+def test_refresh_reads_drift_and_the_next_up_restores_the_program(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    tenant = up_create(mailbux_server, {"quota_gb": 3})
+    api(emu, "PATCH", f"{TENANTS}/{tenant.id}/quota", quota_gb=9)
+    api(emu, "POST", f"{TENANTS}/{tenant.id}/suspend")
+    emu.set_email_count(int(tenant.id), 4)
+    emu.reset_counters()
+    refreshed = refresh(mailbux_server, tenant)
+    assert requests_made(emu) == {LIST: 1}
+    assert refreshed is not None
+    assert refreshed.outputs == {
+        **tenant.outputs,
+        "quota_gb": 9,
+        "suspended": True,
+        "status": "suspended",
+        "email_count": 4,
+    }
+    # The inputs follow reality, so the next preview compares against it.
+    assert refreshed.inputs == {"quota_gb": 9, "suspended": True, "deletion_policy": "terminate"}
+    assert mailbux_server.diff(refreshed.id, refreshed.outputs, refreshed.inputs).changes == "none"
+    restored = up_change(mailbux_server, refreshed, {"quota_gb": 3})
+    assert (restored.outputs["quota_gb"], restored.outputs["suspended"]) == (3, False)
+    assert (live(emu)[tenant.id]["quota_gb"], live(emu)[tenant.id]["status"]) == (3, "active")
+    assert restored.outputs["tenant_password"] == tenant.outputs["tenant_password"]
+
+
+def test_refresh_of_a_tenant_terminated_out_of_band_reports_it_gone(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    tenant = up_create(mailbux_server, {"quota_gb": 3})
+    api(emu, "POST", f"{TENANTS}/{tenant.id}/terminate")
+    assert refresh(mailbux_server, tenant) is None
+    recreated = up_create(mailbux_server, {"quota_gb": 3})
+    assert recreated.id != tenant.id
+    assert list(live(emu)) == [recreated.id]
+
+
+def test_update_of_a_tenant_terminated_out_of_band_says_to_refresh(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    tenant = up_create(mailbux_server, {"quota_gb": 3})
+    api(emu, "POST", f"{TENANTS}/{tenant.id}/terminate")
+    news = {**tenant.inputs, "quota_gb": 4}
+    details = error_line(mailbux_server.update, tenant.id, tenant.outputs, news)
+    assert details.startswith(
+        f"Mailbux: cannot update tenant {tenant.id} ({tenant.outputs['tenant_username']}): "
+        "404 TENANT_NOT_FOUND: Tenant not found (PATCH /api/user/tenants/"
+    )
+    assert "run `pulumi refresh`" in details
+
+
+# --- delete --------------------------------------------------------------------------------
+
+
+def test_delete_terminates(mailbux_server: ProviderServer, emu: EmulatorHandle) -> None:
+    tenant = up_create(mailbux_server, {"quota_gb": 3})
+    emu.reset_counters()
+    destroy(mailbux_server, tenant)
+    assert requests_made(emu) == {TERMINATE: 1}
+    assert live(emu) == {}
+
+
+def test_delete_with_the_suspend_policy_keeps_the_tenant(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    tenant = up_create(mailbux_server, {"quota_gb": 3, "deletion_policy": "suspend"})
+    destroy(mailbux_server, tenant)
+    assert live(emu)[tenant.id]["status"] == "suspended"
+    assert "suspended, not terminated" in mailbux_server.stderr_text()
+
+
+def test_delete_of_a_tenant_already_gone_succeeds(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    tenant = up_create(mailbux_server, {"quota_gb": 3})
+    api(emu, "POST", f"{TENANTS}/{tenant.id}/terminate")
+    destroy(mailbux_server, tenant)
+    assert "already gone" in mailbux_server.stderr_text()
+
+
+# --- the documented errors, as the user sees them -----------------------------------------
+
+
+def test_quota_exceeded_names_requested_and_available_quota(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    emu.configure_reseller(api="mailbux", api_key=MAILBUX_KEY, quota_gb=10)
+    # Straight to Create, as when the pool shrank between preview and up.
+    details = error_line(
+        mailbux_server.create, {"quota_gb": 50, "suspended": False, "deletion_policy": "terminate"}
+    )
+    assert details.startswith(
+        "Mailbux: cannot create tenant (quota_gb=50): 422 QUOTA_EXCEEDED: "
+        "Requested quota (50 GB) exceeds available quota (10 GB) (POST /api/user/tenants). "
+        "Lower quota_gb"
+    )
+    assert live(emu) == {}
+
+
+def test_quota_exceeded_on_update_leaves_the_state_to_converge_from(
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
+) -> None:
+    emu.configure_reseller(api="mailbux", api_key=MAILBUX_KEY, quota_gb=10)
+    first_run = launch(mailbux_pickle)
+    tenant = up_create(first_run, {"quota_gb": 4})
+    news = {**tenant.inputs, "quota_gb": 20, "suspended": True}
+    details = error_line(first_run.update, tenant.id, tenant.outputs, news)
+    assert "422 QUOTA_EXCEEDED" in details
+    assert "(PATCH /api/user/tenants/" in details
+    assert live(emu)[tenant.id] == {**live(emu)[tenant.id], "quota_gb": 4, "status": "active"}
+    # The pool grows; the next `pulumi up` (a new provider process) converges.
+    emu.configure_reseller(api="mailbux", api_key=MAILBUX_KEY, quota_gb=30)
+    converged = up_change(launch(mailbux_pickle), tenant, {"quota_gb": 20, "suspended": True})
+    assert (converged.outputs["quota_gb"], converged.outputs["suspended"]) == (20, True)
+
+
+def test_tenant_limit(mailbux_server: ProviderServer, emu: EmulatorHandle) -> None:
+    emu.configure_reseller(api="mailbux", api_key=MAILBUX_KEY, tenant_limit=1)
+    up_create(mailbux_server, {"quota_gb": 1})
+    details = error_line(mailbux_server.create, {"quota_gb": 1, "suspended": False})
+    assert "422 TENANT_LIMIT" in details
+    assert "maximum number of tenants" in details
+
+
+def test_plan_upgrade_required(mailbux_server: ProviderServer, emu: EmulatorHandle) -> None:
+    emu.configure_reseller(api="mailbux", api_key=MAILBUX_KEY, plan="free")
+    details = error_line(mailbux_server.create, {"quota_gb": 1})
+    assert details.startswith(
+        "Mailbux: cannot create tenant (quota_gb=1): 403 PLAN_UPGRADE_REQUIRED: "
+        "Free plan users must upgrade to a paid plan"
+    )
+    assert details.endswith("Upgrade the Mailbux plan: free plans cannot manage tenants")
+
+
+def test_a_wrong_key_is_401_and_never_shown(
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
+) -> None:
+    server = launch(mailbux_pickle, config=stack_config(emu, mailbux__apiKey="wrong-key-1234"))
+    details = error_line(server.create, {"quota_gb": 1})
+    assert "401 UNAUTHORIZED" in details
+    assert "pulumi config set --secret mailbux:apiKey" in details
+    assert "wrong-key-1234" not in details
+
+
+def test_server_errors_after_the_retries_say_what_to_do(
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
+) -> None:
+    server = launch(mailbux_pickle, config=stack_config(emu, mailbux__maxAttempts="2"))
+    tenant = up_create(server, {"quota_gb": 1})
+    emu.add_fault(method="PATCH", path="/api/user/tenants/*/quota", status=503, count=5)
+    details = error_line(server.update, tenant.id, tenant.outputs, {**tenant.inputs, "quota_gb": 2})
+    assert "503" in details
+    assert details.endswith("A temporary failure: run `pulumi up` again")
+
+
+def test_an_unsafe_base_url_is_refused_before_any_request(
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
+) -> None:
+    server = launch(
+        mailbux_pickle, config=stack_config(emu, mailbux__baseUrl="http://mail.example.com")
+    )
+    details = error_line(server.create, {"quota_gb": 1})
+    assert "stack config mailbux:baseUrl" in details
+    assert "plain http to a non-loopback host" in details
+
+
+# --- adoption and lost answers -------------------------------------------------------------
+
+
+def test_adoption_takes_over_and_converges_without_a_password(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    api(emu, "POST", TENANTS, quota_gb=3)
+    [existing] = live(emu).values()
+    tenant_id = str(existing["id"])
+    adopted = up_create(
+        mailbux_server, {"quota_gb": 4, "suspended": True, "adopt_tenant_id": int(tenant_id)}
+    )
+    assert adopted.id == tenant_id
+    assert adopted.outputs.get("tenant_password") is None
+    assert adopted.outputs["password_known"] is False
+    assert adopted.outputs["adopt_tenant_id"] == tenant_id
+    assert (live(emu)[tenant_id]["quota_gb"], live(emu)[tenant_id]["status"]) == (4, "suspended")
+    assert "password_known is False" in mailbux_server.stderr_text()
+    assert len(live(emu)) == 1
+    # Naming the adopted tenant again, or dropping the input, never replaces it.
+    same = mailbux_server.diff(adopted.id, adopted.outputs, adopted.inputs)
+    assert same.changes == "none"
+    dropped = {k: v for k, v in adopted.inputs.items() if k != "adopt_tenant_id"}
+    assert mailbux_server.diff(adopted.id, adopted.outputs, dropped).replaces == []
+    other = mailbux_server.diff(
+        adopted.id, adopted.outputs, {**adopted.inputs, "adopt_tenant_id": "99"}
+    )
+    assert other.replaces == ["adopt_tenant_id"]
+    refreshed = refresh(mailbux_server, adopted)
+    assert refreshed is not None
+    assert refreshed.outputs["password_known"] is False
+
+
+def test_adopting_a_tenant_that_is_not_ours_fails_clearly(mailbux_server: ProviderServer) -> None:
+    details = error_line(
+        mailbux_server.create, {"quota_gb": 1, "adopt_tenant_id": "999", "suspended": False}
+    )
+    assert details == (
+        "Mailbux: cannot create tenant 999 (adopting): adopt_tenant_id '999' is not a tenant "
+        "of this Mailbux reseller account: mailbux.list_tenants() lists the ids you can adopt"
+    )
+
+
+def test_a_lost_create_answer_is_never_retried_and_says_how_to_adopt(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    emu.add_fault(method="POST", path=TENANTS, drop_after_commit=True, count=1)
+    emu.reset_counters()
+    details = error_line(mailbux_server.create, {"quota_gb": 2, "suspended": False})
+    assert details.startswith("Mailbux: cannot create tenant (quota_gb=2): ")
+    assert "may have been created" in details
+    assert "set adopt_tenant_id to its id" in details
+    assert requests_made(emu) == {CREATE: 1}  # no second POST: no duplicate tenant
+    [(tenant_id, _)] = live(emu).items()
+    adopted = up_create(mailbux_server, {"quota_gb": 2, "adopt_tenant_id": tenant_id})
+    assert adopted.id == tenant_id
+    assert len(live(emu)) == 1
+
+
+# --- credentials ---------------------------------------------------------------------------
+
+
+def test_key_rotation_between_create_and_delete(
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
+) -> None:
+    creating = launch(mailbux_pickle)
+    tenant = up_create(creating, {"quota_gb": 2})
+    emu.rotate_key("mailbux", MAILBUX_KEY, "rotated-mailbux-key")
+    # A later run: a new provider process, the same pickled provider, the new key in config.
+    later = launch(mailbux_pickle, config=stack_config(emu, mailbux__apiKey="rotated-mailbux-key"))
+    refreshed = refresh(later, tenant)
+    assert refreshed is not None
+    destroy(later, refreshed)
+    listed = httpx.get(f"{emu.url}{TENANTS}", headers=emu.mailbux_headers("rotated-mailbux-key"))
+    assert listed.json()["data"] == []
+
+
+def test_the_key_may_come_from_the_environment_instead_of_config(
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
+) -> None:
+    server = launch(
+        mailbux_pickle,
+        config={},
+        env={"MAILBUX_API_KEY": MAILBUX_KEY, "MAILBUX_BASE_URL": emu.url},
+    )
+    tenant = up_create(server, {"quota_gb": 1})
+    assert list(live(emu)) == [tenant.id]
+
+
+def test_stack_config_wins_over_the_environment(
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
+) -> None:
+    server = launch(mailbux_pickle, env={"MAILBUX_API_KEY": "stale-env-key"})
+    tenant = up_create(server, {"quota_gb": 1})
+    assert list(live(emu)) == [tenant.id]
+
+
+def test_outputs_keep_state_shape_across_a_full_lifecycle(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    tenant = up_create(mailbux_server, {"quota_gb": 1})
+    steps: list[Deployed] = [tenant]
+    steps.append(up_change(mailbux_server, steps[-1], {"quota_gb": 2}))
+    refreshed = refresh(mailbux_server, steps[-1])
+    assert refreshed is not None
+    steps.append(refreshed)
+    assert {frozenset(s.outputs) for s in steps} == {frozenset(tenant.outputs)}
+    destroy(mailbux_server, steps[-1])
+    assert live(emu) == {}

@@ -1,0 +1,110 @@
+"""The resources as the engine receives them, under the SDK's mocks: type tokens, secret
+outputs, inputs, and a pickled provider that carries nothing but its class."""
+
+from __future__ import annotations
+
+import base64
+
+import dill
+import pulumi
+import pytest
+
+from pulumi_mocks import construct, register, resource_outputs
+from pulumi_resellertenant import easymailarchive, mailbux
+from pulumi_resellertenant.easymailarchive.provider import EasyMailArchiveTenantProvider
+from pulumi_resellertenant.mailbux.provider import MailbuxTenantProvider
+
+KEY_IN_ENVIRONMENT = "env-key-that-must-never-be-pickled-0123456789"
+
+
+def test_type_tokens_are_the_documented_ones() -> None:
+    registered = register(
+        lambda: (
+            mailbux.Tenant("mail", quota_gb=5),
+            easymailarchive.Tenant("archive", slug="acme-corp", name="Acme Corporation"),
+        )
+    )
+    tokens = {r.name: r.type_token for r in registered}
+    assert tokens == {
+        "mail": "pulumi-python:dynamic/mailbux:Tenant",
+        "archive": "pulumi-python:dynamic/easymailarchive:Tenant",
+    }
+
+
+def test_the_password_is_a_declared_secret_output_merged_with_the_users_options() -> None:
+    [plain, with_opts] = register(
+        lambda: (
+            mailbux.Tenant("plain", quota_gb=5),
+            mailbux.Tenant(
+                "with-opts",
+                quota_gb=5,
+                opts=pulumi.ResourceOptions(
+                    additional_secret_outputs=["tenant_username"], protect=True
+                ),
+            ),
+        )
+    )
+    assert plain.additional_secret_outputs == ("tenant_password",)
+    assert set(with_opts.additional_secret_outputs) == {"tenant_username", "tenant_password"}
+    assert with_opts.request.protect is True
+
+
+def test_inputs_travel_as_given_and_unset_ones_stay_unset() -> None:
+    [mail, archive] = register(
+        lambda: (
+            mailbux.Tenant("mail", quota_gb=5, suspended=True, deletion_policy="suspend"),
+            easymailarchive.Tenant("archive", slug="acme-corp", name="Acme"),
+        )
+    )
+    assert mail.inputs == {"quota_gb": 5, "suspended": True, "deletion_policy": "suspend"}
+    assert archive.inputs == {"slug": "acme-corp", "name": "Acme"}
+
+
+def test_outputs_are_typed_attributes() -> None:
+    tenant, _ = construct(lambda: mailbux.Tenant("mail", quota_gb=5))
+    # The mocks echo inputs as state: the attributes exist and resolve from the outputs.
+    assert resource_outputs(tenant, "quota_gb", "tenant_password") == {
+        "quota_gb": 5,
+        "tenant_password": None,
+    }
+    for name in ("tenant_id", "tenant_username", "status", "email_count", "password_known"):
+        assert isinstance(getattr(tenant, name), pulumi.Output)
+
+
+def test_inputs_may_be_outputs_of_other_resources() -> None:
+    def program() -> object:
+        archive = easymailarchive.Tenant("archive", slug="acme-corp", name="Acme")
+        return mailbux.Tenant("mail", quota_gb=archive.slug.apply(lambda _: 7))
+
+    [_, mail] = register(program)
+    assert mail.inputs["quota_gb"] == 7
+
+
+@pytest.mark.parametrize(
+    ("factory", "provider_class"),
+    [
+        (lambda: mailbux.Tenant("mail", quota_gb=5), MailbuxTenantProvider),
+        (
+            lambda: easymailarchive.Tenant("archive", slug="acme-corp", name="Acme"),
+            EasyMailArchiveTenantProvider,
+        ),
+    ],
+    ids=["mailbux", "easymailarchive"],
+)
+def test_the_pickled_provider_is_inert(
+    monkeypatch: pytest.MonkeyPatch, factory: object, provider_class: type
+) -> None:
+    # Keys in the environment at construction time must not reach the pickle.
+    monkeypatch.setenv("MAILBUX_API_KEY", KEY_IN_ENVIRONMENT)
+    monkeypatch.setenv("EASYMAILARCHIVE_API_KEY", KEY_IN_ENVIRONMENT)
+    [registered] = register(factory)  # type: ignore[arg-type]
+    raw = base64.b64decode(registered.provider)
+    assert KEY_IN_ENVIRONMENT.encode() not in raw
+    assert b"local-key" not in raw
+    # Nothing secret inside, so the engine need not encrypt it.
+    assert registered.provider_secret is False
+    provider = dill.loads(raw)  # noqa: S301 (bytes this test just made)
+    assert type(provider) is provider_class
+    assert vars(provider) == {"_config": None}
+    # The class by reference and an empty state: nothing else fits in so few bytes.
+    assert len(raw) < 200
