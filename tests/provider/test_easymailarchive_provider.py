@@ -258,6 +258,7 @@ def test_refresh_reads_drift_and_the_next_up_restores_the_program(
         "suspended": True,
         "adopt_existing": False,
     }
+    assert archive_server.diff(refreshed.id, refreshed.outputs, refreshed.inputs).changes == "none"
     restored = up_change(archive_server, refreshed, ACME)
     live = show(emu, "acme-corp").json()["data"]
     assert (live["name"], live["status"]) == ("Acme Corporation", "active")
@@ -322,6 +323,20 @@ def test_validation_errors_from_the_api_name_the_field(
     assert details.startswith("Easy Mail Archive: cannot create tenant acme-corp: 422")
     assert "name" in details
     assert details.endswith("Correct the input the API named")
+
+
+def test_a_bad_request_names_what_the_api_said(
+    archive_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    tenant = up_create(archive_server, ACME)
+    body = {"message": "Bad request.", "errors": {"name": ["The name contains a bad byte."]}}
+    emu.add_fault(method="PUT", path=f"{TENANTS}/acme-corp", status=400, body=body, count=1)
+    details = error_line(archive_server.update, tenant.id, tenant.outputs, {**ACME, "name": "B"})
+    assert details == (
+        "Easy Mail Archive: cannot update tenant acme-corp: 400: Bad request. (name: The name "
+        "contains a bad byte.) (PUT /api/reseller/tenants/acme-corp). Correct the input the "
+        "API named"
+    )
 
 
 def test_rate_limiting_beyond_the_retries_says_what_to_do(
