@@ -84,9 +84,9 @@ class TenantProvider(ResourceProvider, Generic[C]):
         """The settings in force now: stack config, then the environment, then defaults."""
         return load_settings(self.spec, self._config, os.environ)
 
-    def client(self) -> C:
-        """The process-wide client for the settings in force now."""
-        client = shared_client(self.client_class, self.settings())
+    def client(self, settings: ApiSettings | None = None) -> C:
+        """The process-wide client for these settings, by default those in force now."""
+        client = shared_client(self.client_class, settings or self.settings())
         return client  # type: ignore[return-value]
 
     # --- the engine's entry points -------------------------------------------------------
@@ -97,7 +97,7 @@ class TenantProvider(ResourceProvider, Generic[C]):
         if not failures:
             failures = [
                 CheckFailure(field, reason)
-                for field, reason in self._operation(
+                for field, reason in self._explained(
                     "check", self.describe(news), lambda: self.check_live(olds, outcome.inputs)
                 )
             ]
@@ -112,14 +112,14 @@ class TenantProvider(ResourceProvider, Generic[C]):
         tenant_id, outputs = self._operation(
             "create",
             self.describe(props),
-            lambda: self.create_tenant(self.schema.parse(props), self._deadline()),
+            lambda client, deadline: self.create_tenant(self.schema.parse(props), client, deadline),
         )
         return CreateResult(tenant_id, outputs)
 
     def read(self, id_: str, props: Props) -> ReadResult:
         tenant = self.describe(props, id_)
         found = self._operation(
-            "read", tenant, lambda: self.read_tenant(id_, props, self._deadline())
+            "read", tenant, lambda client, deadline: self.read_tenant(id_, props, client, deadline)
         )
         if found is None:
             log.warning("%s tenant %s is gone; Pulumi will forget it", self.spec.display_name, id_)
@@ -132,15 +132,19 @@ class TenantProvider(ResourceProvider, Generic[C]):
         outputs = self._operation(
             "update",
             self.describe(olds, id_),
-            lambda: self.update_tenant(
-                id_, olds, self.schema.parse(news), changed, self._deadline()
+            lambda client, deadline: self.update_tenant(
+                id_, olds, self.schema.parse(news), changed, client, deadline
             ),
         )
         return UpdateResult(outputs)
 
     def delete(self, id_: str, props: Props) -> None:
         tenant = self.describe(props, id_)
-        self._operation("delete", tenant, lambda: self.delete_tenant(id_, props, self._deadline()))
+        self._operation(
+            "delete",
+            tenant,
+            lambda client, deadline: self.delete_tenant(id_, props, client, deadline),
+        )
 
     # --- what subclasses provide ---------------------------------------------------------
 
@@ -155,19 +159,27 @@ class TenantProvider(ResourceProvider, Generic[C]):
     def replaces(self, name: str, id_: str, olds: Props, news: Props) -> bool:
         return name in self.replacing_inputs
 
-    def create_tenant(self, inputs: Props, deadline: Deadline) -> tuple[str, Props]:
+    # Each step gets the client for the settings in force and the operation's one deadline,
+    # which every request and wait of the operation shares.
+
+    def create_tenant(self, inputs: Props, client: C, deadline: Deadline) -> tuple[str, Props]:
+        """(id, outputs) of the new or adopted tenant."""
         raise NotImplementedError
 
-    def read_tenant(self, id_: str, props: Props, deadline: Deadline) -> tuple[Props, Props] | None:
+    def read_tenant(
+        self, id_: str, props: Props, client: C, deadline: Deadline
+    ) -> tuple[Props, Props] | None:
         """(outputs, inputs) of the live tenant, or None when it is gone."""
         raise NotImplementedError
 
     def update_tenant(
-        self, id_: str, olds: Props, inputs: Props, changed: set[str], deadline: Deadline
+        self, id_: str, olds: Props, inputs: Props, changed: set[str], client: C, deadline: Deadline
     ) -> Props:
+        """The outputs after applying ``changed``. ``olds`` is the state Pulumi recorded, not
+        necessarily the live tenant: changed inputs are applied even where it shows them."""
         raise NotImplementedError
 
-    def delete_tenant(self, id_: str, props: Props, deadline: Deadline) -> None:
+    def delete_tenant(self, id_: str, props: Props, client: C, deadline: Deadline) -> None:
         raise NotImplementedError
 
     def hint(self, operation: str, error: ResellerTenantError) -> str | None:
@@ -176,13 +188,19 @@ class TenantProvider(ResourceProvider, Generic[C]):
 
     # --- plumbing ------------------------------------------------------------------------
 
-    def _deadline(self) -> Deadline:
-        # One deadline per operation, shared by all its requests and waits.
-        return self.client().http.deadline()
+    def _operation(self, operation: str, tenant: str, step: Callable[[C, Deadline], T]) -> T:
+        """Run a lifecycle step with the client and one deadline for the whole operation."""
 
-    def _operation(self, operation: str, tenant: str, step: Callable[[], T]) -> T:
+        def run() -> T:
+            client = self.client()
+            return step(client, client.http.deadline())
+
+        return self._explained(operation, tenant, run)
+
+    def _explained(self, operation: str, tenant: str, run: Callable[[], T]) -> T:
+        """Run ``run``; an expected failure becomes one line naming operation and tenant."""
         try:
-            return step()
+            return run()
         except TenantOperationError:
             raise
         except ResellerTenantError as error:

@@ -64,8 +64,9 @@ class EasyMailArchiveTenantProvider(TenantProvider[EasyMailArchiveClient]):
 
     # --- create ------------------------------------------------------------------------
 
-    def create_tenant(self, inputs: Props, deadline: Deadline) -> tuple[str, Props]:
-        client = self.client()
+    def create_tenant(
+        self, inputs: Props, client: EasyMailArchiveClient, deadline: Deadline
+    ) -> tuple[str, Props]:
         slug, name = inputs["slug"], inputs["name"]
         try:
             tenant = client.create_tenant(slug, name, deadline=deadline)
@@ -141,9 +142,11 @@ class EasyMailArchiveTenantProvider(TenantProvider[EasyMailArchiveClient]):
 
     # --- read --------------------------------------------------------------------------
 
-    def read_tenant(self, id_: str, props: Props, deadline: Deadline) -> tuple[Props, Props] | None:
+    def read_tenant(
+        self, id_: str, props: Props, client: EasyMailArchiveClient, deadline: Deadline
+    ) -> tuple[Props, Props] | None:
         try:
-            tenant = self.client().get_tenant(id_, deadline=deadline)
+            tenant = client.get_tenant(id_, deadline=deadline)
         except NotFoundError:
             return None
         kept = {"adopt_existing": bool(props.get("adopt_existing"))}
@@ -154,11 +157,17 @@ class EasyMailArchiveTenantProvider(TenantProvider[EasyMailArchiveClient]):
     # --- update ------------------------------------------------------------------------
 
     def update_tenant(
-        self, id_: str, olds: Props, inputs: Props, changed: set[str], deadline: Deadline
+        self,
+        id_: str,
+        olds: Props,
+        inputs: Props,
+        changed: set[str],
+        client: EasyMailArchiveClient,
+        deadline: Deadline,
     ) -> Props:
         recorded = {k: olds[k] for k in ArchiveTenant.model_fields if olds.get(k) is not None}
         tenant = ArchiveTenant.model_validate({**recorded, "slug": id_})
-        tenant = self._converge(self.client(), tenant, inputs, deadline, force=changed)
+        tenant = self._converge(client, tenant, inputs, deadline, force=changed)
         return _outputs(tenant, inputs)
 
     def _converge(
@@ -169,11 +178,8 @@ class EasyMailArchiveTenantProvider(TenantProvider[EasyMailArchiveClient]):
         deadline: Deadline,
         force: set[str] | frozenset[str] = frozenset(),
     ) -> ArchiveTenant:
-        """Bring name and suspension to the declared values, one call per difference.
-
-        ``force`` names inputs to apply even when ``tenant`` already shows them: in an
-        update, ``tenant`` is the state Pulumi recorded, not necessarily the live one.
-        """
+        """Bring name and suspension to the declared values, one call per difference;
+        ``force`` names inputs to apply even where ``tenant`` already shows them."""
         name, suspended = inputs["name"], inputs["suspended"]
         if "name" in force or tenant.name != name:
             tenant = _merge(tenant, client.update_tenant(tenant.slug, name, deadline=deadline))
@@ -184,9 +190,11 @@ class EasyMailArchiveTenantProvider(TenantProvider[EasyMailArchiveClient]):
 
     # --- delete ------------------------------------------------------------------------
 
-    def delete_tenant(self, id_: str, props: Props, deadline: Deadline) -> None:
+    def delete_tenant(
+        self, id_: str, props: Props, client: EasyMailArchiveClient, deadline: Deadline
+    ) -> None:
         try:
-            self.client().suspend_tenant(id_, deadline=deadline)
+            client.suspend_tenant(id_, deadline=deadline)
         except NotFoundError:
             log.warning("Easy Mail Archive tenant %s was already gone", id_)
             return

@@ -83,7 +83,7 @@ class MailbuxTenantProvider(TenantProvider[MailbuxClient]):
         if increase <= 0:
             return []
         settings = self.settings()
-        client = self.client()
+        client = self.client(settings)
         try:
             budget = budget_for(settings, lambda: client.get_reseller_overview().available_quota_gb)
         except (TransportError, ServerError, RateLimitedError) as error:
@@ -122,8 +122,9 @@ class MailbuxTenantProvider(TenantProvider[MailbuxClient]):
 
     # --- create ------------------------------------------------------------------------
 
-    def create_tenant(self, inputs: Props, deadline: Deadline) -> tuple[str, Props]:
-        client = self.client()
+    def create_tenant(
+        self, inputs: Props, client: MailbuxClient, deadline: Deadline
+    ) -> tuple[str, Props]:
         if inputs["adopt_tenant_id"] is not None:
             return self._adopt(client, inputs, deadline)
         quota = inputs["quota_gb"]
@@ -199,8 +200,10 @@ class MailbuxTenantProvider(TenantProvider[MailbuxClient]):
 
     # --- read --------------------------------------------------------------------------
 
-    def read_tenant(self, id_: str, props: Props, deadline: Deadline) -> tuple[Props, Props] | None:
-        tenant = self.client().get_tenant(id_, deadline=deadline)
+    def read_tenant(
+        self, id_: str, props: Props, client: MailbuxClient, deadline: Deadline
+    ) -> tuple[Props, Props] | None:
+        tenant = client.get_tenant(id_, deadline=deadline)
         if tenant is None or tenant.status.lower() in _GONE_STATUSES:
             return None
         kept = {name: props.get(name) for name in ("deletion_policy", "adopt_tenant_id")}
@@ -217,9 +220,14 @@ class MailbuxTenantProvider(TenantProvider[MailbuxClient]):
     # --- update ------------------------------------------------------------------------
 
     def update_tenant(
-        self, id_: str, olds: Props, inputs: Props, changed: set[str], deadline: Deadline
+        self,
+        id_: str,
+        olds: Props,
+        inputs: Props,
+        changed: set[str],
+        client: MailbuxClient,
+        deadline: Deadline,
     ) -> Props:
-        client = self.client()
         tenant = _tenant_from_outputs(id_, olds)
         tenant = self._converge(client, tenant, inputs, deadline, force=changed)
         return _outputs(
@@ -237,11 +245,8 @@ class MailbuxTenantProvider(TenantProvider[MailbuxClient]):
         deadline: Deadline,
         force: set[str] | frozenset[str] = frozenset(),
     ) -> MailbuxTenant:
-        """Bring the tenant to the declared quota and suspension, one call per difference.
-
-        ``force`` names inputs to apply even when ``tenant`` already shows them: in an
-        update, ``tenant`` is the state Pulumi recorded, not necessarily the live one.
-        """
+        """Bring the tenant to the declared quota and suspension, one call per difference;
+        ``force`` names inputs to apply even where ``tenant`` already shows them."""
         quota, suspended = inputs["quota_gb"], inputs["suspended"]
         if "quota_gb" in force or tenant.quota_gb != quota:
             try:
@@ -258,8 +263,9 @@ class MailbuxTenantProvider(TenantProvider[MailbuxClient]):
 
     # --- delete ------------------------------------------------------------------------
 
-    def delete_tenant(self, id_: str, props: Props, deadline: Deadline) -> None:
-        client = self.client()
+    def delete_tenant(
+        self, id_: str, props: Props, client: MailbuxClient, deadline: Deadline
+    ) -> None:
         policy = props.get("deletion_policy") or "terminate"
         try:
             if policy == "suspend":

@@ -41,7 +41,7 @@ def provider_for(handler: Handler, key: str) -> tuple[MailbuxTenantProvider, lis
     client = MailbuxClient(ApiClient(settings, transport=httpx.MockTransport(record)))
     provider = MailbuxTenantProvider()
     provider.settings = lambda: settings  # type: ignore[method-assign]
-    provider.client = lambda: client  # type: ignore[method-assign]
+    provider.client = lambda settings=None: client  # type: ignore[method-assign]
     return provider, seen
 
 
