@@ -124,8 +124,10 @@ class TenantProvider(ResourceProvider, Generic[C]):
         if found is None:
             log.warning("%s tenant %s is gone; Pulumi will forget it", self.spec.display_name, id_)
             return ReadResult("", {})
-        outputs, inputs = found
-        return ReadResult(id_, outputs, inputs)
+        # The outputs carry every input as last applied or read: the refreshed inputs are
+        # those, so the next preview compares the program against reality.
+        inputs = {name: found[name] for name in self.schema.names() if found.get(name) is not None}
+        return ReadResult(id_, found, inputs)
 
     def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
         changed = {name for name in self.schema.names() if self._differs(name, olds, news)}
@@ -166,10 +168,8 @@ class TenantProvider(ResourceProvider, Generic[C]):
         """(id, outputs) of the new or adopted tenant."""
         raise NotImplementedError
 
-    def read_tenant(
-        self, id_: str, props: Props, client: C, deadline: Deadline
-    ) -> tuple[Props, Props] | None:
-        """(outputs, inputs) of the live tenant, or None when it is gone."""
+    def read_tenant(self, id_: str, props: Props, client: C, deadline: Deadline) -> Props | None:
+        """The outputs of the live tenant, or None when it is gone."""
         raise NotImplementedError
 
     def update_tenant(

@@ -144,15 +144,13 @@ class EasyMailArchiveTenantProvider(TenantProvider[EasyMailArchiveClient]):
 
     def read_tenant(
         self, id_: str, props: Props, client: EasyMailArchiveClient, deadline: Deadline
-    ) -> tuple[Props, Props] | None:
+    ) -> Props | None:
         try:
             tenant = client.get_tenant(id_, deadline=deadline)
         except NotFoundError:
             return None
         kept = {"adopt_existing": bool(props.get("adopt_existing"))}
-        outputs = _outputs(tenant, kept)
-        inputs = {name: outputs[name] for name in self.schema.names() if outputs[name] is not None}
-        return outputs, inputs
+        return _outputs(tenant, kept)
 
     # --- update ------------------------------------------------------------------------
 

@@ -202,20 +202,17 @@ class MailbuxTenantProvider(TenantProvider[MailbuxClient]):
 
     def read_tenant(
         self, id_: str, props: Props, client: MailbuxClient, deadline: Deadline
-    ) -> tuple[Props, Props] | None:
+    ) -> Props | None:
         tenant = client.get_tenant(id_, deadline=deadline)
         if tenant is None or tenant.status.lower() in _GONE_STATUSES:
             return None
         kept = {name: props.get(name) for name in ("deletion_policy", "adopt_tenant_id")}
-        kept["deletion_policy"] = kept["deletion_policy"] or "terminate"
-        outputs = _outputs(
+        return _outputs(
             tenant,
             {**kept, "quota_gb": tenant.quota_gb, "suspended": tenant.suspended},
             password=props.get("tenant_password"),
             password_known=props.get("password_known"),
         )
-        inputs = {name: outputs[name] for name in self.schema.names() if outputs[name] is not None}
-        return outputs, inputs
 
     # --- update ------------------------------------------------------------------------
 

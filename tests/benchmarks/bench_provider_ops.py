@@ -53,52 +53,29 @@ def timed(
     return value
 
 
-def mailbux_round(
-    server: ProviderServer, emu: EmulatorHandle, results: dict[str, list[Any]]
+def one_round(
+    server: ProviderServer,
+    emu: EmulatorHandle,
+    results: dict[str, list[Any]],
+    news: dict[str, Any],
+    update: tuple[str, dict[str, Any]],
+    delete: str,
 ) -> None:
-    news = {"quota_gb": 5.0}
+    """One tenant's life: create, a no-change up, an update, a suspend, refresh, delete."""
     inputs = timed(emu, results, "check (new tenant)", lambda: server.check({}, news)).inputs
     created = timed(emu, results, "create", lambda: server.create(inputs))
     tenant = Deployed(created.id, inputs, created.outputs)
     same = timed(emu, results, "check (no change)", lambda: server.check(inputs, news)).inputs
     timed(emu, results, "diff (no change)", lambda: server.diff(tenant.id, tenant.outputs, same))
-    bigger = {**inputs, "quota_gb": 6}
-    outputs = timed(
-        emu,
-        results,
-        "update (quota)",
-        lambda: server.update(tenant.id, tenant.outputs, bigger),
-    )
-    suspended = {**bigger, "suspended": True}
+    label, change = update
+    changed = {**inputs, **change}
+    outputs = timed(emu, results, label, lambda: server.update(tenant.id, tenant.outputs, changed))
+    suspended = {**changed, "suspended": True}
     outputs = timed(
         emu, results, "update (suspend)", lambda: server.update(tenant.id, outputs, suspended)
     )
     read = timed(emu, results, "read (refresh)", lambda: server.read(tenant.id, outputs))
-    timed(emu, results, "delete (terminate)", lambda: server.delete(tenant.id, read.outputs))
-
-
-def archive_round(
-    server: ProviderServer, emu: EmulatorHandle, results: dict[str, list[Any]], n: int
-) -> None:
-    news = {"slug": f"bench-{n}", "name": "Bench"}
-    inputs = timed(emu, results, "check (new tenant)", lambda: server.check({}, news)).inputs
-    created = timed(emu, results, "create", lambda: server.create(inputs))
-    tenant = Deployed(created.id, inputs, created.outputs)
-    same = timed(emu, results, "check (no change)", lambda: server.check(inputs, news)).inputs
-    timed(emu, results, "diff (no change)", lambda: server.diff(tenant.id, tenant.outputs, same))
-    renamed = {**inputs, "name": "Bench Renamed"}
-    outputs = timed(
-        emu,
-        results,
-        "update (rename)",
-        lambda: server.update(tenant.id, tenant.outputs, renamed),
-    )
-    suspended = {**renamed, "suspended": True}
-    outputs = timed(
-        emu, results, "update (suspend)", lambda: server.update(tenant.id, outputs, suspended)
-    )
-    read = timed(emu, results, "read (refresh)", lambda: server.read(tenant.id, outputs))
-    timed(emu, results, "delete (suspend)", lambda: server.delete(tenant.id, read.outputs))
+    timed(emu, results, delete, lambda: server.delete(tenant.id, read.outputs))
 
 
 def rss_kib(server: ProviderServer) -> int:
@@ -135,8 +112,30 @@ def main() -> None:
         emu = EmulatorHandle(process.url)
         try:
             for title, registered, run_round in (
-                ("mailbux.Tenant", mail, lambda s, r, n: mailbux_round(s, emu, r)),
-                ("easymailarchive.Tenant", archive, lambda s, r, n: archive_round(s, emu, r, n)),
+                (
+                    "mailbux.Tenant",
+                    mail,
+                    lambda s, r, n: one_round(
+                        s,
+                        emu,
+                        r,
+                        {"quota_gb": 5.0},
+                        ("update (quota)", {"quota_gb": 6}),
+                        "delete (terminate)",
+                    ),
+                ),
+                (
+                    "easymailarchive.Tenant",
+                    archive,
+                    lambda s, r, n: one_round(
+                        s,
+                        emu,
+                        r,
+                        {"slug": f"bench-{n}", "name": "Bench"},
+                        ("update (rename)", {"name": "Bench Renamed"}),
+                        "delete (suspend)",
+                    ),
+                ),
             ):
                 emu.reset()
                 # 20 rounds exceed 60 requests a minute: measure the provider, not 429 waits.
