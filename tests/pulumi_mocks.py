@@ -94,7 +94,8 @@ def _from_request(request: Any) -> RegisteredResource:
 def construct(
     factory: Callable[[], T], *, preview: bool = False
 ) -> tuple[T, list[RegisteredResource]]:
-    """Run `factory` under mocks; return what it returned and the registrations, in order.
+    """Run `factory` under mocks; return what it returned and the registrations, in the
+    order they reached the monitor.
 
     Whatever the factory returns is also awaited (as `@pulumi.runtime.test` does), so a
     factory can return Outputs whose resolution the test needs to finish.
@@ -107,8 +108,16 @@ def construct(
 
 
 def register(factory: Callable[[], object], *, preview: bool = False) -> list[RegisteredResource]:
-    """Run `factory` under mocks and return its resource registrations, in order."""
+    """Run `factory` under mocks and return its resource registrations in the order they
+    reached the monitor, which for independent resources is not the order of construction."""
     return construct(factory, preview=preview)[1]
+
+
+def register_by_name(
+    factory: Callable[[], object], *, preview: bool = False
+) -> dict[str, RegisteredResource]:
+    """Like `register`, keyed by resource name: what tests of several resources need."""
+    return {r.name: r for r in register(factory, preview=preview)}
 
 
 def _run(factory: Callable[[], T], monitor: _RecordingMonitor, preview: bool) -> T:

@@ -9,7 +9,7 @@ import dill
 import pulumi
 import pytest
 
-from pulumi_mocks import construct, register, resource_outputs
+from pulumi_mocks import construct, register, register_by_name, resource_outputs
 from pulumi_resellertenant import easymailarchive, mailbux
 from pulumi_resellertenant.easymailarchive.provider import EasyMailArchiveTenantProvider
 from pulumi_resellertenant.mailbux.provider import MailbuxTenantProvider
@@ -32,7 +32,7 @@ def test_type_tokens_are_the_documented_ones() -> None:
 
 
 def test_the_password_is_a_declared_secret_output_merged_with_the_users_options() -> None:
-    [plain, with_opts] = register(
+    registered = register_by_name(
         lambda: (
             mailbux.Tenant("plain", quota_gb=5),
             mailbux.Tenant(
@@ -44,18 +44,20 @@ def test_the_password_is_a_declared_secret_output_merged_with_the_users_options(
             ),
         )
     )
+    plain, with_opts = registered["plain"], registered["with-opts"]
     assert plain.additional_secret_outputs == ("tenant_password",)
     assert set(with_opts.additional_secret_outputs) == {"tenant_username", "tenant_password"}
     assert with_opts.request.protect is True
 
 
 def test_inputs_travel_as_given_and_unset_ones_stay_unset() -> None:
-    [mail, archive] = register(
+    registered = register_by_name(
         lambda: (
             mailbux.Tenant("mail", quota_gb=5, suspended=True, deletion_policy="suspend"),
             easymailarchive.Tenant("archive", slug="acme-corp", name="Acme"),
         )
     )
+    mail, archive = registered["mail"], registered["archive"]
     assert mail.inputs == {"quota_gb": 5, "suspended": True, "deletion_policy": "suspend"}
     assert archive.inputs == {"slug": "acme-corp", "name": "Acme"}
 
@@ -76,8 +78,7 @@ def test_inputs_may_be_outputs_of_other_resources() -> None:
         archive = easymailarchive.Tenant("archive", slug="acme-corp", name="Acme")
         return mailbux.Tenant("mail", quota_gb=archive.slug.apply(lambda _: 7))
 
-    [_, mail] = register(program)
-    assert mail.inputs["quota_gb"] == 7
+    assert register_by_name(program)["mail"].inputs["quota_gb"] == 7
 
 
 @pytest.mark.parametrize(
