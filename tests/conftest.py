@@ -12,7 +12,7 @@ import pytest
 from emulator_handle import EmulatorHandle, start_emulator
 
 TESTS_DIR = Path(__file__).resolve().parent
-LAYERS = ("unit", "contract", "provider")
+LAYERS = ("unit", "contract", "provider", "e2e")
 
 # A tiny Easy Mail Archive page so pagination shows with a handful of tenants. The default
 # keys and the documented rate limit (60/min per key) are kept; `emu` resets the windows.

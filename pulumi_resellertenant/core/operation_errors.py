@@ -61,9 +61,13 @@ def default_hint(spec: ApiSpec, error: ResellerTenantError) -> str | None:
     """What the user can do about an error, when the error alone does not say."""
     ns = spec.namespace
     if isinstance(error, AuthenticationError):
+        # The engine runs refresh and destroy with the provider settings it recorded at the
+        # last `pulumi up`, so a key changed since then reaches them only with --run-program.
         return (
             f"Check the API key: `pulumi config set --secret {ns}:apiKey <key>` "
-            f"or the environment variable {env_var(spec, 'apiKey')}"
+            f"or the environment variable {env_var(spec, 'apiKey')}; after changing it, "
+            "run `pulumi refresh` and `pulumi destroy` with --run-program (without it they "
+            "use the settings of the last `pulumi up`)"
         )
     if isinstance(error, PlanUpgradeRequiredError):
         return f"Upgrade the {spec.display_name} plan: free plans cannot manage tenants"

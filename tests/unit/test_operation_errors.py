@@ -95,6 +95,14 @@ def test_api_key_env_var_is_named_for_authentication_errors() -> None:
     assert "EASYMAILARCHIVE_API_KEY" in hint
 
 
+def test_a_refused_key_names_run_program_for_refresh_and_destroy() -> None:
+    # Under the real engine refresh and destroy configure the provider with the settings of
+    # the last `pulumi up`: a rotated key reaches them only with --run-program.
+    hint = default_hint(MAILBUX, AuthenticationError("no", status=401, **WHERE))
+    assert hint is not None
+    assert "`pulumi refresh` and `pulumi destroy` with --run-program" in hint
+
+
 # --- the provider server's error formatting ---------------------------------------------
 
 
