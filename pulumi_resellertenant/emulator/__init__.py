@@ -1,4 +1,4 @@
-"""A local emulator of the Mailbux and Easy Mail Archive reseller APIs.
+"""A local emulator of the reseller APIs registered in app.py, one package each.
 
 Run it with `python -m pulumi_resellertenant.emulator --help`; embed it with `create_app`.
 Importing this package starts nothing and opens nothing.

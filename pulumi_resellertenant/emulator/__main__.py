@@ -12,7 +12,7 @@ from types import FrameType
 
 import uvicorn
 
-from .app import create_app
+from .app import REGISTERED_APIS, create_app
 from .config import EmulatorConfig, parse_config
 from .middleware import DroppedResponse
 from .state import EmulatorState
@@ -64,7 +64,7 @@ def serve(config: EmulatorConfig) -> int:
         print(f"emulator: cannot listen on {config.host}:{config.port}: {exc}", file=sys.stderr)
         return 1
     try:
-        state = EmulatorState.open(config)
+        state = EmulatorState.open(config, REGISTERED_APIS)
     except sqlite3.Error as exc:
         sock.close()
         print(f"emulator: cannot open the database {config.db!r}: {exc}", file=sys.stderr)
@@ -96,7 +96,7 @@ def serve(config: EmulatorConfig) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return serve(parse_config(argv))
+    return serve(parse_config(argv, apis=REGISTERED_APIS))
 
 
 if __name__ == "__main__":

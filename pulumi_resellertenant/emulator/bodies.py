@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from starlette.requests import Request
 
-# SQLite stores signed 64-bit integers; larger figures would fail at the database.
-MAX_STORED_INT = 2**63 - 1
-
-_ID_RE = re.compile(r"[0-9]{1,18}")
+from .errors import ErrorAnswer, FieldErrors, validation_message
 
 
 class BodyError(Exception):
@@ -43,13 +39,20 @@ async def read_json_object(request: Request) -> dict[str, Any]:
     return value
 
 
+async def json_body(request: Request, error_type: type[ErrorAnswer]) -> dict[str, Any]:
+    """The body as a JSON object, else a 400 in the shape of `error_type`."""
+    try:
+        return await read_json_object(request)
+    except BodyError as exc:
+        raise error_type.coded(400, "INVALID_REQUEST", exc.message) from None
+
+
+def raise_if_invalid(errors: FieldErrors, error_type: type[ErrorAnswer]) -> None:
+    """A 422 naming every field error, in the shape of `error_type`; nothing if none."""
+    if errors:
+        raise error_type.coded(422, "VALIDATION_ERROR", validation_message(errors), errors=errors)
+
+
 def is_int(value: object) -> bool:
     """A JSON integer: bool is an int subclass in Python but not an integer in JSON."""
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def parse_id(raw: str) -> int | None:
-    """A path id: plain decimal digits within SQLite's range, else None (not found)."""
-    if _ID_RE.fullmatch(raw) is None:
-        return None
-    return int(raw)

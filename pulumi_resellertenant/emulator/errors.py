@@ -1,36 +1,17 @@
-"""Error answers in each API's own shape.
+"""Error answers, in the plain shape unless an API brings its own.
 
-Mailbux: {"success": false, "error": {"code", "message"}} (+ "errors" for validation).
-Easy Mail Archive: {"message"} (+ "errors"), as its document shows.
-Control API (/_emulator/): {"message"} (+ "errors").
+The plain shape is Laravel's: {"message"}, plus "errors" for validation. The control API uses
+it, and so does any path no registered API owns; an API with another shape subclasses
+`ErrorAnswer` in its own package.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Self
 
 from fastapi.responses import JSONResponse
 
-ApiKind = Literal["mailbux", "easymailarchive", "control"]
-
-MAILBUX_PREFIX = "/api/user/"
-EMA_PREFIX = "/api/reseller/"
-CONTROL_PREFIX = "/_emulator/"
-
 FieldErrors = dict[str, list[str]]
-
-
-def is_api_path(path: str) -> bool:
-    """Requests of the emulated APIs (counted, subject to faults), not of the control API."""
-    return path.startswith("/api/")
-
-
-def api_for_path(path: str) -> ApiKind:
-    if path.startswith(MAILBUX_PREFIX) or path == MAILBUX_PREFIX.rstrip("/"):
-        return "mailbux"
-    if path.startswith(EMA_PREFIX) or path == EMA_PREFIX.rstrip("/"):
-        return "easymailarchive"
-    return "control"
 
 
 def validation_message(errors: FieldErrors) -> str:
@@ -44,8 +25,16 @@ def validation_message(errors: FieldErrors) -> str:
     return f"{messages[0]} (and {more} more error{'s' if more > 1 else ''})"
 
 
-class ApiError(Exception):
-    """Raised by handlers; rendered by one exception handler in the right shape."""
+class ErrorAnswer(Exception):
+    """An error the emulator answers with (unrelated to the client's errors).
+
+    Raised by handlers and rendered by the app's exception handler, in its class's shape.
+    """
+
+    # The plain shape has no code field: only an injected fault adds one, so tests can tell an
+    # injected answer from a real one while clients reading "message" still work. A shape
+    # that has a code field sets this.
+    always_coded: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -63,6 +52,22 @@ class ApiError(Exception):
         self.headers = headers
         self.code = code
 
+    @classmethod
+    def coded(
+        cls,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        errors: FieldErrors | None = None,
+        headers: dict[str, str] | None = None,
+        injected: bool = False,
+    ) -> Self:
+        """An answer made where only a code is known: shared body checks, framework errors,
+        injected faults."""
+        shown = code if injected or cls.always_coded else None
+        return cls(status, message, errors=errors, headers=headers, code=shown)
+
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"message": self.message}
         if self.code is not None:
@@ -73,56 +78,3 @@ class ApiError(Exception):
 
     def response(self) -> JSONResponse:
         return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
-
-
-class MailbuxError(ApiError):
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        *,
-        errors: FieldErrors | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(status, message, errors=errors, headers=headers, code=code)
-
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "success": False,
-            "error": {"code": self.code or "ERROR", "message": self.message},
-        }
-        if self.errors:
-            body["errors"] = self.errors
-        return body
-
-
-class EmaError(ApiError):
-    """Easy Mail Archive: {"message"} plus field-level "errors" for validation."""
-
-
-class ControlError(ApiError):
-    """Control API errors: same plain shape as Easy Mail Archive."""
-
-
-def error_for_path(
-    path: str,
-    status: int,
-    code: str,
-    message: str,
-    *,
-    headers: dict[str, str] | None = None,
-    with_plain_code: bool = False,
-) -> ApiError:
-    """An error in the shape of the API that owns `path` (for faults and framework errors).
-
-    The plain shape has no code field; `with_plain_code` adds one (injected faults), so tests
-    can tell an injected answer from a real one while clients reading "message" still work.
-    """
-    kind = api_for_path(path)
-    if kind == "mailbux":
-        return MailbuxError(status, code, message, headers=headers)
-    plain_code = code if with_plain_code else None
-    if kind == "easymailarchive":
-        return EmaError(status, message, headers=headers, code=plain_code)
-    return ControlError(status, message, headers=headers, code=plain_code)

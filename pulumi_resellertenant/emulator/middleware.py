@@ -14,8 +14,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .api_paths import ApiPaths
 from .counters import RequestCounters
-from .errors import error_for_path, is_api_path
 from .faults import Fault, FaultRegistry
 
 
@@ -48,18 +48,34 @@ class RouteTemplates:
         return "<unmatched>"
 
 
-class CountersMiddleware:
+class _ApiRequestMiddleware:
+    """Acts on requests of the emulated APIs only; control requests pass through untouched."""
+
+    def __init__(self, app: ASGIApp, paths: ApiPaths) -> None:
+        self.app = app
+        self.paths = paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.paths.is_api(scope["path"]):
+            await self.handle(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class CountersMiddleware(_ApiRequestMiddleware):
     """Counts every API request by METHOD + route template and answered status."""
 
-    def __init__(self, app: ASGIApp, counters: RequestCounters, templates: RouteTemplates) -> None:
-        self.app = app
+    def __init__(
+        self, app: ASGIApp, paths: ApiPaths, counters: RequestCounters, templates: RouteTemplates
+    ) -> None:
+        super().__init__(app, paths)
         self.counters = counters
         self.templates = templates
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_api_path(scope["path"]):
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = f"{scope['method']} {self.templates.template(scope)}"
         status: int | None = None
 
@@ -77,17 +93,14 @@ class CountersMiddleware:
             self.counters.answered(route, 500 if status is None else status)
 
 
-class FaultMiddleware:
+class FaultMiddleware(_ApiRequestMiddleware):
     """Applies the first matching injected fault to an API request."""
 
-    def __init__(self, app: ASGIApp, faults: FaultRegistry) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, paths: ApiPaths, faults: FaultRegistry) -> None:
+        super().__init__(app, paths)
         self.faults = faults
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_api_path(scope["path"]):
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         fault = self.faults.take(scope["method"], scope["path"])
         if fault is None:
             await self.app(scope, receive, send)
@@ -106,13 +119,13 @@ class FaultMiddleware:
         """The fault's status, without processing the request."""
         assert fault.status is not None
         headers = None if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
-        error = error_for_path(
+        error = self.paths.error(
             scope["path"],
             fault.status,
             "INJECTED_FAULT",
             f"Injected fault (HTTP {fault.status}).",
             headers=headers,
-            with_plain_code=True,
+            injected=True,
         )
         response = (
             error.response()

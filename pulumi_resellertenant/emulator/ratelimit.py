@@ -1,4 +1,4 @@
-"""Server-side sliding-window rate limit (Easy Mail Archive: 60 requests per minute per key)."""
+"""Server-side sliding-window rate limit, for APIs that document one (say 60 a minute per key)."""
 
 from __future__ import annotations
 

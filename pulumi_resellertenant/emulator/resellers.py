@@ -1,7 +1,7 @@
-"""Reseller accounts of both APIs, keyed by a fingerprint of their API key.
+"""Reseller accounts of one API, keyed by a fingerprint of their API key.
 
 The raw key is hashed on arrival and never kept: tenants are owned by the fingerprint, so the
-SQLite file and any debugging output hold no usable credential. Resellers live in memory: a
+SQLite file and any debugging output hold no usable credential. Accounts live in memory: a
 restart or a reset goes back to the command-line configuration (tenants persist in the store).
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass, replace
-from typing import Literal
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Generic, Self, TypeVar
 
-from .config import EmulatorConfig, MailbuxPlan
-
-ApiName = Literal["mailbux", "easymailarchive"]
+from .errors import FieldErrors
 
 
 def fingerprint(api_key: str) -> str:
@@ -23,105 +23,80 @@ def fingerprint(api_key: str) -> str:
 
 
 @dataclass(frozen=True)
-class MailbuxReseller:
-    owner: str
-    plan: MailbuxPlan
-    quota_gb: int
-    tenant_limit: int
+class ResellerSettings(ABC):
+    """One reseller's own settings in one API (a plan, a quota pool, a rate limit...).
+
+    Each API subclasses it as a frozen dataclass; its fields are what the control API's
+    PUT /resellers may change for that API, and what it answers.
+    """
+
+    @classmethod
+    def field_names(cls) -> frozenset[str]:
+        return frozenset(field.name for field in fields(cls))
+
+    @classmethod
+    @abstractmethod
+    def parse_changes(cls, body: Mapping[str, Any], errors: FieldErrors) -> dict[str, Any]:
+        """The valid settings a control body changes; a field error for each invalid one."""
+
+    def changed(self, changes: Mapping[str, Any]) -> Self:
+        return replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+S = TypeVar("S", bound=ResellerSettings)
 
 
 @dataclass(frozen=True)
-class EmaReseller:
+class Reseller(Generic[S]):
     owner: str
-    # Requests per minute; 0 disables the limit.
-    rate_limit: int
+    settings: S
 
 
-class ResellerRegistry:
-    """Thread-safe lookup of resellers by API key, with runtime overrides."""
+class ResellerAccounts(Generic[S]):
+    """Thread-safe lookup of one API's resellers by API key, with runtime changes."""
 
-    def __init__(self, config: EmulatorConfig) -> None:
-        self._config = config
+    def __init__(self, keys: Sequence[str], configured: S) -> None:
+        self._keys = tuple(keys)
+        # What every reseller starts with: the command line's settings.
+        self._configured = configured
         self._lock = threading.Lock()
-        self._mailbux: dict[str, MailbuxReseller] = {}
-        self._ema: dict[str, EmaReseller] = {}
+        self._accounts: dict[str, Reseller[S]] = {}
         self.reset()
+
+    @property
+    def settings_type(self) -> type[S]:
+        return type(self._configured)
 
     def reset(self) -> None:
         """Forget runtime changes: back to the command-line configuration."""
-        cfg = self._config
         with self._lock:
-            self._mailbux = {
-                fingerprint(key): MailbuxReseller(
-                    owner=fingerprint(key),
-                    plan=cfg.mailbux_plan,
-                    quota_gb=cfg.mailbux_quota_gb,
-                    tenant_limit=cfg.mailbux_tenant_limit,
-                )
-                for key in cfg.mailbux_keys
-            }
-            self._ema = {
-                fingerprint(key): EmaReseller(owner=fingerprint(key), rate_limit=cfg.ema_rate_limit)
-                for key in cfg.ema_keys
+            self._accounts = {
+                fingerprint(key): Reseller(fingerprint(key), self._configured) for key in self._keys
             }
 
-    def mailbux(self, api_key: str) -> MailbuxReseller | None:
+    def find(self, api_key: str) -> Reseller[S] | None:
         with self._lock:
-            return self._mailbux.get(fingerprint(api_key))
+            return self._accounts.get(fingerprint(api_key))
 
-    def ema(self, api_key: str) -> EmaReseller | None:
+    def put(self, api_key: str, changes: Mapping[str, Any]) -> Reseller[S]:
+        """Add a reseller (configured settings for unset fields) or change the given ones."""
+        key = fingerprint(api_key)
         with self._lock:
-            return self._ema.get(fingerprint(api_key))
-
-    def put_mailbux(
-        self,
-        api_key: str,
-        *,
-        plan: MailbuxPlan | None = None,
-        quota_gb: int | None = None,
-        tenant_limit: int | None = None,
-    ) -> MailbuxReseller:
-        """Add a reseller (CLI defaults for unset fields) or change the given settings."""
-        owner = fingerprint(api_key)
-        cfg = self._config
-        with self._lock:
-            current = self._mailbux.get(owner) or MailbuxReseller(
-                owner=owner,
-                plan=cfg.mailbux_plan,
-                quota_gb=cfg.mailbux_quota_gb,
-                tenant_limit=cfg.mailbux_tenant_limit,
-            )
-            updated = replace(
-                current,
-                plan=current.plan if plan is None else plan,
-                quota_gb=current.quota_gb if quota_gb is None else quota_gb,
-                tenant_limit=current.tenant_limit if tenant_limit is None else tenant_limit,
-            )
-            self._mailbux[owner] = updated
+            current = self._accounts.get(key) or Reseller(key, self._configured)
+            updated = Reseller(current.owner, current.settings.changed(changes))
+            self._accounts[key] = updated
             return updated
 
-    def put_ema(self, api_key: str, *, rate_limit: int | None = None) -> EmaReseller:
-        """Add a reseller (CLI defaults for unset fields) or change the given settings."""
-        owner = fingerprint(api_key)
+    def rotate_key(self, old_key: str, new_key: str) -> str | None:
+        """Move an account to a new key, as a reseller rotating its key would: the account and
+        its tenants stay (same owner), the old key stops working. Returns the owner, or None
+        when the old key belongs to no reseller."""
         with self._lock:
-            current = self._ema.get(owner) or EmaReseller(
-                owner=owner, rate_limit=self._config.ema_rate_limit
-            )
-            updated = replace(
-                current, rate_limit=current.rate_limit if rate_limit is None else rate_limit
-            )
-            self._ema[owner] = updated
-            return updated
-
-    def rotate_key(self, api: ApiName, old_key: str, new_key: str) -> str | None:
-        """Move a reseller account to a new key, as a reseller rotating its key would: the
-        account and its tenants stay (same owner), the old key stops working. Returns the
-        owner, or None when the old key belongs to no reseller."""
-        accounts: dict[str, MailbuxReseller] | dict[str, EmaReseller]
-        with self._lock:
-            accounts = self._mailbux if api == "mailbux" else self._ema
-            reseller = accounts.pop(fingerprint(old_key), None)
+            reseller = self._accounts.pop(fingerprint(old_key), None)
             if reseller is None:
                 return None
-            accounts[fingerprint(new_key)] = reseller  # type: ignore[assignment]
+            self._accounts[fingerprint(new_key)] = reseller
             return reseller.owner

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -116,6 +118,19 @@ def test_rotate_key_keeps_the_account_and_revokes_the_old_key(
     assert old.status_code == 401
     new = httpx.get(f"{emu.url}{path}", headers=getattr(emu, headers)("rotated-key"))
     assert len(new.json()["data"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("api", "other_field", "value"),
+    [("mailbux", "rate_limit", "x"), ("easymailarchive", "plan", "gold"), ("mailbux", "seats", 1)],
+)
+def test_the_named_api_alone_judges_reseller_settings(
+    emu: EmulatorHandle, api: str, other_field: str, value: Any
+) -> None:
+    """Another API's setting is unknown to this one, whatever its value."""
+    response = control(emu, "PUT", "/resellers", {"api": api, "api_key": "k", other_field: value})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {other_field: [f"Unknown field {other_field!r}."]}
 
 
 @pytest.mark.parametrize(
@@ -516,6 +531,88 @@ def test_state_persists_across_a_restart_with_db(tmp_path: Path) -> None:
             assert ids[-1] > before[1]["id"]
     finally:
         assert second.stop() == 0
+
+
+# The tables as every earlier version wrote them: their files must keep opening.
+EARLIER_SCHEMA = """
+CREATE TABLE mailbux_tenants (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner TEXT NOT NULL,
+    username TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    quota_gb INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    email_count INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX mailbux_tenants_owner ON mailbux_tenants (owner, id);
+CREATE TABLE ema_tenants (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    slug TEXT NOT NULL UNIQUE,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    users_count INTEGER NOT NULL DEFAULT 0,
+    storage_bytes INTEGER NOT NULL DEFAULT 0,
+    messages_count INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX ema_tenants_owner ON ema_tenants (owner, seq);
+"""
+
+
+def test_a_database_written_by_an_earlier_version_opens(tmp_path: Path) -> None:
+    def owner(key: str) -> str:  # tenants are owned by a fingerprint of the key
+        return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+    db = tmp_path / "earlier.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(EARLIER_SCHEMA)
+        conn.execute(
+            "INSERT INTO mailbux_tenants (id, owner, username, name, quota_gb, status,"
+            " email_count, created_at) VALUES (7, ?, 'user00000007', 'user00000007_tent', 3,"
+            " 'suspended', 12, '2025-01-02T03:04:05Z')",
+            (owner("mailbux-local-key"),),
+        )
+        conn.execute(
+            "INSERT INTO ema_tenants (slug, owner, name, status, users_count, storage_bytes,"
+            " messages_count, created_at) VALUES ('earlier', ?, 'Earlier', 'active', 1, 2, 3,"
+            " '2025-01-02T03:04:05Z')",
+            (owner("easymailarchive-local-key"),),
+        )
+    conn.close()
+    process = start_emulator(["--db", str(db)], stderr_path=tmp_path / "earlier.log")
+    try:
+        handle = EmulatorHandle(process.url)
+        with httpx.Client(base_url=process.url, timeout=10) as client:
+            mb = handle.mailbux_headers()
+            assert client.get("/api/user/tenants", headers=mb).json()["data"] == [
+                {
+                    "id": 7,
+                    "tenant_username": "user00000007",
+                    "tenant_name": "user00000007_tent",
+                    "quota_gb": 3,
+                    "status": "suspended",
+                    "email_count": 12,
+                    "created_at": "2025-01-02T03:04:05Z",
+                }
+            ]
+            shown = client.get("/api/reseller/tenants/earlier", headers=handle.ema_headers())
+            assert shown.json()["data"] == {
+                "slug": "earlier",
+                "name": "Earlier",
+                "status": "active",
+                "users_count": 1,
+                "storage_bytes": 2,
+                "messages_count": 3,
+                "created_at": "2025-01-02T03:04:05Z",
+            }
+            assert client.post("/api/user/tenants", json={"quota_gb": 1}, headers=mb).is_success
+            ids = [t["id"] for t in client.get("/api/user/tenants", headers=mb).json()["data"]]
+            assert ids == [7, 8]
+        handle.close()
+    finally:
+        assert process.stop() == 0
 
 
 def test_environment_variables_configure_the_emulator(tmp_path: Path) -> None:

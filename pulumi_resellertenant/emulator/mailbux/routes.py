@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from starlette.requests import Request
 
-from .bodies import BodyError, is_int, parse_id, read_json_object
-from .errors import FieldErrors, MailbuxError, validation_message
-from .resellers import MailbuxReseller
-from .state import EmulatorState
-from .store import (
+from pulumi_resellertenant.emulator.bodies import is_int, json_body, raise_if_invalid
+from pulumi_resellertenant.emulator.errors import FieldErrors
+from pulumi_resellertenant.emulator.resellers import Reseller, ResellerAccounts
+from pulumi_resellertenant.emulator.timestamps import utc_now
+
+from .errors import MailbuxError, tenant_not_found
+from .reseller_settings import MailbuxResellerSettings
+from .tenants import (
     MailbuxSummary,
     MailbuxTenant,
+    MailbuxTenants,
     QuotaExceeded,
     TenantLimitReached,
     TenantStatus,
-    utc_now,
+    parse_tenant_id,
 )
+
+MailbuxReseller = Reseller[MailbuxResellerSettings]
 
 
 def _ok(data: Any) -> JSONResponse:
@@ -41,35 +48,28 @@ def tenant_json(tenant: MailbuxTenant) -> dict[str, Any]:
 
 
 def overview_json(reseller: MailbuxReseller, summary: MailbuxSummary) -> dict[str, Any]:
+    settings = reseller.settings
     return {
-        "plan": reseller.plan,
-        "quota_total_gb": reseller.quota_gb,
+        "plan": settings.plan,
+        "quota_total_gb": settings.quota_gb,
         "quota_allocated_gb": summary.quota_allocated_gb,
         # A pool shrunk below what is allocated reports 0 available, never a negative.
-        "quota_available_gb": max(0, reseller.quota_gb - summary.quota_allocated_gb),
+        "quota_available_gb": max(0, settings.quota_gb - summary.quota_allocated_gb),
         "tenant_count": summary.tenant_count,
-        "tenant_limit": reseller.tenant_limit,
+        "tenant_limit": settings.tenant_limit,
         "active_tenants": summary.active_tenants,
         "suspended_tenants": summary.suspended_tenants,
         "email_count": summary.email_count,
     }
 
 
-def _not_found() -> MailbuxError:
-    return MailbuxError(404, "TENANT_NOT_FOUND", "Tenant not found")
-
-
 def _quota_exceeded(exc: QuotaExceeded) -> MailbuxError:
-    return MailbuxError(422, "QUOTA_EXCEEDED", str(exc))
+    return MailbuxError(422, str(exc), code="QUOTA_EXCEEDED")
 
 
 async def _quota_from_body(request: Request) -> int:
     """The `quota_gb` of a create or resize body: a positive JSON integer."""
-    try:
-        body = await read_json_object(request)
-    except BodyError as exc:
-        raise MailbuxError(400, "INVALID_REQUEST", exc.message) from None
-    value = body.get("quota_gb")
+    value = (await json_body(request, MailbuxError)).get("quota_gb")
     errors: FieldErrors = {}
     if value is None:
         errors["quota_gb"] = ["The quota_gb field is required."]
@@ -77,54 +77,55 @@ async def _quota_from_body(request: Request) -> int:
         errors["quota_gb"] = ["The quota_gb must be an integer."]
     elif value < 1:
         errors["quota_gb"] = ["The quota_gb must be at least 1."]
-    if errors:
-        raise MailbuxError(422, "VALIDATION_ERROR", validation_message(errors), errors=errors)
+    raise_if_invalid(errors, MailbuxError)
     assert isinstance(value, int)
     return value
 
 
-def build_mailbux_router(state: EmulatorState) -> APIRouter:
+def build_routes(
+    tenants: MailbuxTenants, resellers: ResellerAccounts[MailbuxResellerSettings]
+) -> APIRouter:
     router = APIRouter(prefix="/api/user")
 
     def authenticate(request: Request) -> MailbuxReseller:
         key = request.headers.get("x-api-key")
-        reseller = state.resellers.mailbux(key) if key else None
+        reseller = resellers.find(key) if key else None
         if reseller is None:
-            raise MailbuxError(401, "UNAUTHORIZED", "Invalid or missing API key")
+            raise MailbuxError(401, "Invalid or missing API key", code="UNAUTHORIZED")
         return reseller
 
     def authenticate_write(request: Request) -> MailbuxReseller:
         reseller = authenticate(request)
-        if reseller.plan == "free":
+        if reseller.settings.plan == "free":
             raise MailbuxError(
-                403, "PLAN_UPGRADE_REQUIRED", "Free plan users must upgrade to a paid plan"
+                403, "Free plan users must upgrade to a paid plan", code="PLAN_UPGRADE_REQUIRED"
             )
         return reseller
 
-    def parse_tenant_id(raw: str) -> int:
-        parsed = parse_id(raw)
+    def tenant_id_of(raw: str) -> int:
+        parsed = parse_tenant_id(raw)
         if parsed is None:
-            raise _not_found()
+            raise tenant_not_found()
         return parsed
 
     @router.get("/tenants")
     async def list_tenants(request: Request) -> JSONResponse:
         reseller = authenticate(request)
-        return _ok([tenant_json(t) for t in state.store.mailbux_list(reseller.owner)])
+        return _ok([tenant_json(t) for t in tenants.of_owner(reseller.owner)])
 
     @router.post("/tenants")
     async def create_tenant(request: Request) -> JSONResponse:
         reseller = authenticate_write(request)
         quota_gb = await _quota_from_body(request)
         try:
-            tenant = state.store.mailbux_create(
+            tenant = tenants.create(
                 reseller.owner,
                 quota_gb,
-                quota_pool_gb=reseller.quota_gb,
-                tenant_limit=reseller.tenant_limit,
+                quota_pool_gb=reseller.settings.quota_gb,
+                tenant_limit=reseller.settings.tenant_limit,
             )
         except TenantLimitReached as exc:
-            raise MailbuxError(422, "TENANT_LIMIT", str(exc)) from None
+            raise MailbuxError(422, str(exc), code="TENANT_LIMIT") from None
         except QuotaExceeded as exc:
             raise _quota_exceeded(exc) from None
         # As documented: no id, and the password exists only in this answer (never stored).
@@ -138,59 +139,57 @@ def build_mailbux_router(state: EmulatorState) -> APIRouter:
             }
         )
 
-    def set_status(request: Request, tenant_id: str, status: TenantStatus) -> JSONResponse:
+    def status_setter(status: TenantStatus) -> Callable[[Request, str], Awaitable[JSONResponse]]:
         # Idempotent: the documents are silent, and a billing hook may well call it twice.
-        reseller = authenticate_write(request)
-        tenant = state.store.mailbux_set_status(reseller.owner, parse_tenant_id(tenant_id), status)
-        if tenant is None:
-            raise _not_found()
-        return _ok(tenant_json(tenant))
+        async def set_status(request: Request, tenant_id: str) -> JSONResponse:
+            reseller = authenticate_write(request)
+            tenant = tenants.set_status(reseller.owner, tenant_id_of(tenant_id), status)
+            if tenant is None:
+                raise tenant_not_found()
+            return _ok(tenant_json(tenant))
 
-    @router.post("/tenants/{tenant_id}/suspend")
-    async def suspend_tenant(request: Request, tenant_id: str) -> JSONResponse:
-        return set_status(request, tenant_id, "suspended")
+        return set_status
 
-    @router.post("/tenants/{tenant_id}/reactivate")
-    async def reactivate_tenant(request: Request, tenant_id: str) -> JSONResponse:
-        return set_status(request, tenant_id, "active")
+    router.post("/tenants/{tenant_id}/suspend")(status_setter("suspended"))
+    router.post("/tenants/{tenant_id}/reactivate")(status_setter("active"))
 
     @router.post("/tenants/{tenant_id}/terminate")
     async def terminate_tenant(request: Request, tenant_id: str) -> JSONResponse:
         reseller = authenticate_write(request)
-        parsed = parse_tenant_id(tenant_id)
-        if not state.store.mailbux_terminate(reseller.owner, parsed):
-            raise _not_found()
+        parsed = tenant_id_of(tenant_id)
+        if not tenants.terminate(reseller.owner, parsed):
+            raise tenant_not_found()
         return _ok({"id": parsed, "status": "terminated"})
 
     @router.patch("/tenants/{tenant_id}/quota")
     async def update_quota(request: Request, tenant_id: str) -> JSONResponse:
         reseller = authenticate_write(request)
-        parsed = parse_tenant_id(tenant_id)
+        parsed = tenant_id_of(tenant_id)
         # Laravel order: the route's model is resolved (404) before the body is validated.
-        if state.store.mailbux_get(reseller.owner, parsed) is None:
-            raise _not_found()
+        if tenants.get(reseller.owner, parsed) is None:
+            raise tenant_not_found()
         quota_gb = await _quota_from_body(request)
         try:
-            tenant = state.store.mailbux_set_quota(
-                reseller.owner, parsed, quota_gb, quota_pool_gb=reseller.quota_gb
+            tenant = tenants.set_quota(
+                reseller.owner, parsed, quota_gb, quota_pool_gb=reseller.settings.quota_gb
             )
         except QuotaExceeded as exc:
             raise _quota_exceeded(exc) from None
         if tenant is None:
-            raise _not_found()
+            raise tenant_not_found()
         return _ok(tenant_json(tenant))
 
     @router.get("/reseller/overview")
     async def overview(request: Request) -> JSONResponse:
         reseller = authenticate(request)
-        return _ok(overview_json(reseller, state.store.mailbux_summary(reseller.owner)))
+        return _ok(overview_json(reseller, tenants.summary(reseller.owner)))
 
     @router.post("/reseller/sync-quota")
     async def sync_quota(request: Request) -> JSONResponse:
         # Allowed on the free plan although it is a POST: it only recomputes figures and
         # changes nothing a plan upgrade would pay for.
         reseller = authenticate(request)
-        data = overview_json(reseller, state.store.mailbux_summary(reseller.owner))
+        data = overview_json(reseller, tenants.summary(reseller.owner))
         data["synced_at"] = utc_now()
         return _ok(data)
 
