@@ -1,7 +1,19 @@
-"""Machinery both reseller APIs share; it knows nothing about either of them."""
+"""What every reseller API shares, behind this one import path; it names no API.
 
-from .deadline import Deadline
-from .errors import (
+- Errors: ``ResellerTenantError`` and its tree (an API adds its own code classes).
+- Talking to an API: ``ApiSpec``, ``ApiSettings`` (``load_settings``), ``HttpClient`` (retries,
+  deadline, pacing), ``ApiClient`` (the base of each API's client; ``.shared(settings)``).
+- A tenant resource: ``TenantArgs`` and ``TenantState`` (the single declaration, with
+  ``Input`` and ``Output`` on their fields), ``TenantLifecycle`` (create, read, update, delete
+  on typed values), ``TenantProvider`` (its dynamic-provider face), ``TenantResource``.
+"""
+
+from ._api_client import ApiClient
+from ._clients import ClientCache, shared_clients
+from ._deadline import Deadline
+from ._dynamic_provider import TenantProvider
+from ._error_answers import error_from_response, parse_error_body, parse_retry_after
+from ._errors import (
     ApiError,
     ApiResponseError,
     AuthenticationError,
@@ -12,42 +24,84 @@ from .errors import (
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
-    PlanUpgradeRequiredError,
-    QuotaExceededError,
     RateLimitedError,
     RequestTimeoutError,
     ResellerTenantError,
     ServerError,
-    TenantLimitError,
     TransportError,
     UnexpectedResponseError,
 )
-from .http import ApiClient
-from .settings import ApiSettings, ApiSpec, load_settings
+from ._http import HttpClient
+from ._inputs import (
+    UNKNOWN,
+    InputProblem,
+    boolean,
+    is_unknown,
+    non_empty_text,
+    one_of,
+    optional_id,
+    positive_whole_number,
+)
+from ._lifecycle import Applier, Created, TenantLifecycle
+from ._models import Answer, PositiveWholeNumber, WholeNumber, build_request, parse_answer
+from ._operation_errors import TenantOperationError
+from ._program_config import stack_config
+from ._resource_model import Input, Output, TenantArgs, TenantState
+from ._settings import Account, ApiSettings, ApiSpec, env_var, load_settings
+from ._tenant_resource import TenantResource
 
 __all__ = [
+    "UNKNOWN",
+    "Account",
+    "Answer",
     "ApiClient",
     "ApiError",
     "ApiResponseError",
     "ApiSettings",
     "ApiSpec",
+    "Applier",
     "AuthenticationError",
+    "ClientCache",
     "ConfigurationError",
     "ConflictError",
+    "Created",
     "Deadline",
     "DeadlineExceededError",
+    "HttpClient",
+    "Input",
+    "InputProblem",
     "InvalidInputError",
     "InvalidRequestError",
     "NotFoundError",
+    "Output",
     "PermissionDeniedError",
-    "PlanUpgradeRequiredError",
-    "QuotaExceededError",
+    "PositiveWholeNumber",
     "RateLimitedError",
     "RequestTimeoutError",
     "ResellerTenantError",
     "ServerError",
-    "TenantLimitError",
+    "TenantArgs",
+    "TenantLifecycle",
+    "TenantOperationError",
+    "TenantProvider",
+    "TenantResource",
+    "TenantState",
     "TransportError",
     "UnexpectedResponseError",
+    "WholeNumber",
+    "boolean",
+    "build_request",
+    "env_var",
+    "error_from_response",
+    "is_unknown",
     "load_settings",
+    "non_empty_text",
+    "one_of",
+    "optional_id",
+    "parse_answer",
+    "parse_error_body",
+    "parse_retry_after",
+    "positive_whole_number",
+    "shared_clients",
+    "stack_config",
 ]

@@ -1,37 +1,49 @@
-"""The base both typed API clients share: construction from settings and answer parsing."""
+"""The base of the per-API clients: construction, the shared instance, answer parsing."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self, TypeVar
 
+import httpx
 from pydantic import BaseModel
 
-from .deadline import Deadline
-from .http import ApiClient
-from .models import parse_answer, unwrap_data
-from .settings import ApiSpec, ConfigLookup, load_settings
+from ._clients import shared_clients
+from ._deadline import Deadline
+from ._http import HttpClient
+from ._models import parse_answer, unwrap_data
+from ._settings import ApiSettings, ApiSpec, ConfigLookup, load_settings
 
-__all__ = ["TypedClient"]
+__all__ = ["ApiClient"]
 
 M = TypeVar("M", bound=BaseModel)
 
 
-class TypedClient:
-    """A typed client over a shared ``ApiClient``; subclasses set ``spec``."""
+class ApiClient:
+    """One method per endpoint of one API, over an ``HttpClient``; subclasses set ``spec``."""
 
     spec: ClassVar[ApiSpec]
 
-    def __init__(self, http: ApiClient) -> None:
+    def __init__(self, http: HttpClient) -> None:
         self.http = http
 
     @classmethod
+    def shared(cls, settings: ApiSettings) -> Self:
+        """The process-wide client of this account: what providers and functions use."""
+        return shared_clients.get(cls, settings)
+
+    @classmethod
     def from_config(
-        cls, config: ConfigLookup | None = None, environ: Mapping[str, str] | None = None
+        cls,
+        config: ConfigLookup | None = None,
+        environ: Mapping[str, str] | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
     ) -> Self:
-        """A client with settings from stack config (a lookup of ``ns:key``) or the
-        environment; see ``load_settings``."""
-        return cls(ApiClient(load_settings(cls.spec, config, environ)))
+        """A client of its own (close it, or use ``with``), with settings from stack config
+        (a lookup of ``ns:key``) or the environment (see ``load_settings``); ``transport``
+        replaces the network, for tests."""
+        return cls(HttpClient(load_settings(cls.spec, config, environ), transport=transport))
 
     def __enter__(self) -> Self:
         return self
@@ -61,5 +73,11 @@ class TypedClient:
     def _check_answer(self, body: Any, method: str, path: str) -> None:
         """Hook for an API that can refuse inside a success answer."""
 
-    def _parse(self, model: type[M], data: Any, method: str, path: str) -> M:
-        return parse_answer(model, data, api=self.http.api, method=method, path=path)
+    def _parse(
+        self, model: type[M], data: Any, method: str, path: str, *, applied: bool = False
+    ) -> M:
+        """``applied``: the answer is to a create that succeeded, so an unreadable one still
+        means the tenant exists."""
+        return parse_answer(
+            model, data, api=self.http.api, method=method, path=path, applied=applied
+        )

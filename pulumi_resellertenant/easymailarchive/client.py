@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from pulumi_resellertenant.core.deadline import Deadline
-from pulumi_resellertenant.core.errors import UnexpectedResponseError
-from pulumi_resellertenant.core.models import build_request
-from pulumi_resellertenant.core.settings import ApiSpec
-from pulumi_resellertenant.core.typed_client import TypedClient
+from pulumi_resellertenant.core import (
+    ApiClient,
+    ApiSpec,
+    Deadline,
+    UnexpectedResponseError,
+    build_request,
+)
 
 from .models import (
     ArchiveTenant,
@@ -37,7 +39,7 @@ _TENANTS = "/api/reseller/tenants"
 _MAX_PAGES = 10_000  # a guard against an API whose last_page never arrives
 
 
-class EasyMailArchiveClient(TypedClient):
+class EasyMailArchiveClient(ApiClient):
     """One method per endpoint. Every method takes an optional ``deadline`` shared by the
     calls of one operation; raises ``pulumi_resellertenant.core.ApiError``."""
 
@@ -108,7 +110,8 @@ class EasyMailArchiveClient(TypedClient):
         data = self._request(
             method, path, payload=payload, idempotent=idempotent, deadline=deadline
         )
-        return self._parse(ArchiveTenant, data, method, path)
+        # A create answered with success is applied however unreadable its answer is.
+        return self._parse(ArchiveTenant, data, method, path, applied=idempotent is False)
 
 
 def _tenant_path(slug: str) -> str:

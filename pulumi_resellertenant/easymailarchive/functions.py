@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import os
 
-from pulumi_resellertenant.core.program_config import stack_config
-from pulumi_resellertenant.core.settings import load_settings
-from pulumi_resellertenant.core.shared_clients import shared_client
+from pulumi_resellertenant.core import load_settings, stack_config
 
 from .client import EASYMAILARCHIVE, EasyMailArchiveClient
 from .models import ArchiveTenant, TenantUsage
@@ -30,6 +28,4 @@ def get_tenant_usage(slug: str) -> TenantUsage:
 
 
 def _client() -> EasyMailArchiveClient:
-    return shared_client(
-        EasyMailArchiveClient, load_settings(EASYMAILARCHIVE, stack_config, os.environ)
-    )
+    return EasyMailArchiveClient.shared(load_settings(EASYMAILARCHIVE, stack_config, os.environ))

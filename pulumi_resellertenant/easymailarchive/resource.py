@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import pulumi
-import pulumi.dynamic
+
+from pulumi_resellertenant.core import TenantResource
 
 from .provider import EasyMailArchiveTenantProvider
+from .tenant_models import EasyMailArchiveTenantState
 
 __all__ = ["Tenant"]
 
-# Outputs that are not also inputs: declared so the engine fills their attributes.
-_OUTPUT_ONLY = ("status", "users_count", "storage_bytes", "created_at")
 
-
-class Tenant(pulumi.dynamic.Resource, module="easymailarchive", name="Tenant"):
+class Tenant(TenantResource, module="easymailarchive", name="Tenant"):
     """An Easy Mail Archive tenant: created with a slug and a display name, renamed,
     suspended and unsuspended in place. The API has no delete: delete suspends the tenant,
     and its archive and data remain.
@@ -21,6 +20,8 @@ class Tenant(pulumi.dynamic.Resource, module="easymailarchive", name="Tenant"):
     Settings: stack config ``easymailarchive:apiKey`` (secret) and ``easymailarchive:baseUrl``,
     or the environment variables ``EASYMAILARCHIVE_API_KEY`` and ``EASYMAILARCHIVE_BASE_URL``.
     """
+
+    state_model = EasyMailArchiveTenantState
 
     slug: pulumi.Output[str]
     """The tenant's unique slug; also the resource's id."""
@@ -60,11 +61,12 @@ class Tenant(pulumi.dynamic.Resource, module="easymailarchive", name="Tenant"):
             dynamic resources).
         :param opts: Pulumi resource options.
         """
-        props: dict[str, object] = {
-            "slug": slug,
-            "name": name,
-            "suspended": suspended,
-            "adopt_existing": adopt_existing,
-            **dict.fromkeys(_OUTPUT_ONLY),
-        }
-        super().__init__(EasyMailArchiveTenantProvider(), resource_name, props, opts)
+        super().__init__(
+            EasyMailArchiveTenantProvider(),
+            resource_name,
+            opts,
+            slug=slug,
+            name=name,
+            suspended=suspended,
+            adopt_existing=adopt_existing,
+        )

@@ -6,12 +6,16 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from pulumi_resellertenant.core.deadline import Deadline
-from pulumi_resellertenant.core.errors import UnexpectedResponseError, error_from_response
-from pulumi_resellertenant.core.models import build_request
-from pulumi_resellertenant.core.settings import ApiSpec
-from pulumi_resellertenant.core.typed_client import TypedClient
+from pulumi_resellertenant.core import (
+    ApiClient,
+    ApiSpec,
+    Deadline,
+    UnexpectedResponseError,
+    build_request,
+    error_from_response,
+)
 
+from .errors import ERROR_CODES
 from .models import (
     CreatedTenant,
     CreateTenantRequest,
@@ -31,12 +35,13 @@ MAILBUX = ApiSpec(
     auth_scheme=None,
     # No documented limit: stay modest anyway; 429s are still retried.
     requests_per_minute=120,
+    error_codes=ERROR_CODES,
 )
 
 _TENANTS = "/api/user/tenants"
 
 
-class MailbuxClient(TypedClient):
+class MailbuxClient(ApiClient):
     """One method per endpoint. Every method takes an optional ``deadline`` shared by the
     calls of one operation; raises ``pulumi_resellertenant.core.ApiError``."""
 
@@ -73,7 +78,7 @@ class MailbuxClient(TypedClient):
         """
         body = build_request(CreateTenantRequest, quota_gb=quota_gb)
         data = self._request("POST", _TENANTS, payload=body, idempotent=False, deadline=deadline)
-        return self._parse(CreatedTenant, data, "POST", _TENANTS)
+        return self._parse(CreatedTenant, data, "POST", _TENANTS, applied=True)
 
     def suspend_tenant(
         self, tenant_id: str, *, deadline: Deadline | None = None
@@ -129,6 +134,7 @@ class MailbuxClient(TypedClient):
                 path=path,
                 status=422,
                 body=self.http.redact(json.dumps(body)),
+                codes=self.spec.error_codes,
             )
 
     def _tenant_or_none(self, data: Any, method: str, path: str) -> MailbuxTenant | None:

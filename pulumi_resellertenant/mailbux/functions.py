@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import os
 
-from pulumi_resellertenant.core.program_config import stack_config
-from pulumi_resellertenant.core.settings import load_settings
-from pulumi_resellertenant.core.shared_clients import shared_client
+from pulumi_resellertenant.core import load_settings, stack_config
 
 from .client import MAILBUX, MailbuxClient
 from .models import MailbuxTenant, ResellerOverview
@@ -34,4 +32,4 @@ def sync_quota() -> ResellerOverview:
 
 
 def _client() -> MailbuxClient:
-    return shared_client(MailbuxClient, load_settings(MAILBUX, stack_config, os.environ))
+    return MailbuxClient.shared(load_settings(MAILBUX, stack_config, os.environ))

@@ -6,11 +6,19 @@ undocumented, so their models accept the field names a reseller API plausibly us
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    model_validator,
+)
 
-from pulumi_resellertenant.core.models import Answer, PositiveWholeNumber, WholeNumber
+from pulumi_resellertenant.core import Answer, PositiveWholeNumber, WholeNumber
 
 __all__ = [
     "CreateTenantRequest",
@@ -99,11 +107,15 @@ class ResellerOverview(Answer):
     suspended_tenants: WholeNumber | None = None
     email_count: WholeNumber | None = None
 
-    @property
-    def available_quota_gb(self) -> float | None:
-        """Available quota, derived from total and allocated when not given directly."""
-        if self.quota_available_gb is not None:
-            return self.quota_available_gb
-        if self.quota_total_gb is not None and self.quota_allocated_gb is not None:
-            return self.quota_total_gb - self.quota_allocated_gb
-        return None
+    @model_validator(mode="after")
+    def _derive_available(self) -> Self:
+        # Available quota, derived from total and allocated when the answer does not give it.
+        if (
+            self.quota_available_gb is None
+            and self.quota_total_gb is not None
+            and self.quota_allocated_gb is not None
+        ):
+            object.__setattr__(
+                self, "quota_available_gb", self.quota_total_gb - self.quota_allocated_gb
+            )
+        return self

@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 import pulumi
-import pulumi.dynamic
 
-from pulumi_resellertenant.core.secret_outputs import with_secret_outputs
+from pulumi_resellertenant.core import TenantResource
 
 from .provider import MailbuxTenantProvider
+from .tenant_models import MailbuxTenantState
 
 __all__ = ["Tenant"]
 
-# Outputs that are not also inputs: declared so the engine fills their attributes.
-_OUTPUT_ONLY = (
-    "tenant_id",
-    "tenant_username",
-    "tenant_name",
-    "tenant_password",
-    "password_known",
-    "status",
-    "email_count",
-)
 
-
-class Tenant(pulumi.dynamic.Resource, module="mailbux", name="Tenant"):
+class Tenant(TenantResource, module="mailbux", name="Tenant"):
     """A Mailbux tenant: created with a quota, resized, suspended and reactivated in place,
     terminated on delete (or only suspended, with ``deletion_policy="suspend"``).
 
     Settings: stack config ``mailbux:apiKey`` (secret) and ``mailbux:baseUrl``, or the
     environment variables ``MAILBUX_API_KEY`` and ``MAILBUX_BASE_URL``.
     """
+
+    state_model = MailbuxTenantState
 
     tenant_id: pulumi.Output[str]
     """The tenant's id in the Mailbux API; also the resource's id."""
@@ -77,16 +68,12 @@ class Tenant(pulumi.dynamic.Resource, module="mailbux", name="Tenant"):
             password stays unknown.
         :param opts: Pulumi resource options; ``tenant_password`` is always made secret.
         """
-        props: dict[str, object] = {
-            "quota_gb": quota_gb,
-            "suspended": suspended,
-            "deletion_policy": deletion_policy,
-            "adopt_tenant_id": adopt_tenant_id,
-            **dict.fromkeys(_OUTPUT_ONLY),
-        }
         super().__init__(
             MailbuxTenantProvider(),
             resource_name,
-            props,
-            with_secret_outputs(opts, "tenant_password"),
+            opts,
+            quota_gb=quota_gb,
+            suspended=suspended,
+            deletion_policy=deletion_policy,
+            adopt_tenant_id=adopt_tenant_id,
         )

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from pulumi_resellertenant.core.errors import ApiError
+from pulumi_resellertenant.core import ApiError
 from pulumi_resellertenant.easymailarchive import EASYMAILARCHIVE, EasyMailArchiveClient
 
 KEY = "easymailarchive-local-key"

@@ -10,7 +10,7 @@ import pytest
 
 from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
 from pulumi_resellertenant import easymailarchive, mailbux
-from pulumi_resellertenant.core.errors import ConfigurationError, NotFoundError
+from pulumi_resellertenant.core._errors import ConfigurationError, NotFoundError
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_mailbux_functions(env_settings: EmulatorHandle) -> None:
     overview = mailbux.get_reseller_overview()
     assert (overview.quota_allocated_gb, overview.tenant_count) == (4, 1)
     synced = mailbux.sync_quota()
-    assert synced.available_quota_gb == overview.available_quota_gb
+    assert synced.quota_available_gb == overview.quota_available_gb
 
 
 def test_easymailarchive_functions(env_settings: EmulatorHandle) -> None:

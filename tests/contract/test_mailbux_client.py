@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from emulator_handle import EmulatorHandle
-from pulumi_resellertenant.core import errors
+from pulumi_resellertenant.core import _errors as errors
 from pulumi_resellertenant.mailbux import MailbuxClient
+from pulumi_resellertenant.mailbux import errors as mailbux_errors
 
 CREATE = "POST /api/user/tenants"
 LIST = "GET /api/user/tenants"
@@ -84,7 +85,7 @@ def test_terminate_frees_quota_and_the_tenant_is_gone(mailbux: MailbuxClient) ->
 
     assert mailbux.get_tenant(tenant.id) is None
     after = mailbux.get_reseller_overview()
-    assert after.available_quota_gb == before.available_quota_gb + 10
+    assert after.quota_available_gb == before.quota_available_gb + 10
     assert after.tenant_count == before.tenant_count - 1
     with pytest.raises(errors.NotFoundError) as caught:
         mailbux.suspend_tenant(tenant.id)
@@ -101,12 +102,12 @@ def test_overview_and_sync_quota_figures(mailbux: MailbuxClient) -> None:
     assert overview.plan == "paid"
     assert overview.quota_total_gb == 100
     assert overview.quota_allocated_gb == 7
-    assert overview.available_quota_gb == 93
+    assert overview.quota_available_gb == 93
     assert (overview.tenant_count, overview.active_tenants, overview.suspended_tenants) == (2, 1, 1)
     assert overview.tenant_limit == 50
 
     synced = mailbux.sync_quota()
-    assert synced.available_quota_gb == 93
+    assert synced.quota_available_gb == 93
     assert synced.model_extra is not None
     assert "synced_at" in synced.model_extra
 
@@ -126,7 +127,7 @@ def test_free_plan_must_upgrade(emu: EmulatorHandle) -> None:
     emu.configure_reseller(api="mailbux", api_key="free-plan-key", plan="free")
     with client_for(emu, key="free-plan-key") as client:
         assert client.list_tenants() == []  # reading is allowed
-        with pytest.raises(errors.PlanUpgradeRequiredError) as caught:
+        with pytest.raises(mailbux_errors.PlanUpgradeRequiredError) as caught:
             client.create_tenant(1)
     assert (caught.value.status, caught.value.code) == (403, "PLAN_UPGRADE_REQUIRED")
     assert "upgrade" in caught.value.message.lower()
@@ -136,10 +137,10 @@ def test_quota_exceeded_names_requested_and_available(emu: EmulatorHandle) -> No
     emu.configure_reseller(api="mailbux", api_key="small-pool-key", quota_gb=10)
     with client_for(emu, key="small-pool-key") as client:
         client.create_tenant(6)
-        with pytest.raises(errors.QuotaExceededError) as on_create:
+        with pytest.raises(mailbux_errors.QuotaExceededError) as on_create:
             client.create_tenant(5)
         [tenant] = client.list_tenants()
-        with pytest.raises(errors.QuotaExceededError) as on_update:
+        with pytest.raises(mailbux_errors.QuotaExceededError) as on_update:
             client.update_quota(tenant.id, 11)
     assert (on_create.value.status, on_create.value.code) == (422, "QUOTA_EXCEEDED")
     assert "5" in on_create.value.message
@@ -152,7 +153,7 @@ def test_tenant_limit(emu: EmulatorHandle) -> None:
     with client_for(emu, key="two-tenants-key") as client:
         client.create_tenant(1)
         client.create_tenant(1)
-        with pytest.raises(errors.TenantLimitError) as caught:
+        with pytest.raises(mailbux_errors.TenantLimitError) as caught:
             client.create_tenant(1)
     assert (caught.value.status, caught.value.code) == (422, "TENANT_LIMIT")
 

@@ -3,7 +3,6 @@ and path of every endpoint, request bodies, and the answer shapes each must tole
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -11,21 +10,19 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_resellertenant.core import typed_client
-from pulumi_resellertenant.core.errors import (
+from pulumi_resellertenant.core._errors import (
     InvalidInputError,
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
-    PlanUpgradeRequiredError,
     ServerError,
-    TenantLimitError,
     UnexpectedResponseError,
 )
-from pulumi_resellertenant.core.http import REDACTED, ApiClient
-from pulumi_resellertenant.core.settings import ApiSettings
+from pulumi_resellertenant.core._http import REDACTED, HttpClient
+from pulumi_resellertenant.core._settings import ApiSettings
 from pulumi_resellertenant.easymailarchive.client import EASYMAILARCHIVE, EasyMailArchiveClient
 from pulumi_resellertenant.mailbux.client import MAILBUX, MailbuxClient
+from pulumi_resellertenant.mailbux.errors import PlanUpgradeRequiredError, TenantLimitError
 
 MBX_KEY = "mbx-secret-key-1234567890"
 EMA_KEY = "ema-secret-key-0987654321"
@@ -58,8 +55,8 @@ class Server:
         content = self.requests[index].read()
         return json.loads(content) if content else None
 
-    def api_client(self, settings: ApiSettings) -> ApiClient:
-        return ApiClient(
+    def api_client(self, settings: ApiSettings) -> HttpClient:
+        return HttpClient(
             settings,
             transport=httpx.MockTransport(self),
             sleep=self.sleeps.append,
@@ -178,6 +175,32 @@ def test_mailbux_create_is_not_retried_after_a_5xx() -> None:
     assert len(server.requests) == 1
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(201, text="<html>created</html>"),
+        ok({"success": True, "data": {"tenant_username": "user1"}}, 201),  # no password
+    ],
+    ids=["not-json", "unreadable-shape"],
+)
+def test_mailbux_create_with_an_unreadable_success_answer_may_have_been_applied(
+    answer: httpx.Response,
+) -> None:
+    # The tenant exists although its answer cannot be read: a plain retry would duplicate it.
+    client, server = mailbux(answer)
+    with pytest.raises(UnexpectedResponseError) as info:
+        client.create_tenant(5)
+    assert info.value.outcome_unknown is True
+    assert len(server.requests) == 1
+
+
+def test_an_unreadable_answer_to_a_read_changed_nothing() -> None:
+    client, _ = mailbux(httpx.Response(200, text="<html>"))
+    with pytest.raises(UnexpectedResponseError) as info:
+        client.list_tenants()
+    assert info.value.outcome_unknown is False
+
+
 def test_mailbux_update_quota() -> None:
     client, server = mailbux(ok({"success": True, "data": {**TENANT, "quota_gb": 5}}))
     tenant = client.update_quota("7", 5.0)
@@ -230,7 +253,7 @@ def test_mailbux_ids_are_quoted() -> None:
 def test_mailbux_overview_and_sync_quota() -> None:
     body = {"success": True, "data": {"quota_total_gb": 100, "quota_allocated_gb": 30}}
     client, server = mailbux(ok(body))
-    assert client.get_reseller_overview().available_quota_gb == 70
+    assert client.get_reseller_overview().quota_available_gb == 70
     assert client.sync_quota().quota_total_gb == 100
     assert server.calls == [
         ("GET", "/api/user/reseller/overview"),
@@ -366,6 +389,21 @@ def test_archive_create_is_not_retried_after_a_5xx() -> None:
 
 
 @pytest.mark.parametrize(
+    "answer",
+    [httpx.Response(201, text="<html>"), ok({"data": {"name": "no slug"}}, 201)],
+    ids=["not-json", "unreadable-shape"],
+)
+def test_archive_create_with_an_unreadable_success_answer_may_have_been_applied(
+    answer: httpx.Response,
+) -> None:
+    client, server = archive(answer)
+    with pytest.raises(UnexpectedResponseError) as info:
+        client.create_tenant("acme-corp", "Acme")
+    assert info.value.outcome_unknown is True
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
     ("call", "method", "path", "body"),
     [
         (lambda c: c.get_tenant("acme-corp"), "GET", "/api/reseller/tenants/acme-corp", None),
@@ -462,7 +500,6 @@ def test_archive_errors_map_through_the_client(status: int, expected: type[Excep
     ],
 )
 def test_from_config_builds_a_working_client(
-    monkeypatch: pytest.MonkeyPatch,
     cls: type[MailbuxClient] | type[EasyMailArchiveClient],
     namespace: str,
     key: str,
@@ -472,18 +509,13 @@ def test_from_config_builds_a_working_client(
     answer: Any,
 ) -> None:
     server = Server(ok(answer))
-    # from_config builds its own ApiClient: hand it the mock transport, nothing else.
-    monkeypatch.setattr(
-        typed_client,
-        "ApiClient",
-        functools.partial(ApiClient, transport=httpx.MockTransport(server)),
-    )
     stack = {
         f"{namespace}:apiKey": key,
         f"{namespace}:baseUrl": "http://127.0.0.1:8999/",
         f"{namespace}:requestsPerMinute": "0",
     }
-    with cls.from_config(lambda name: stack.get(name), environ={}) as client:
+    transport = httpx.MockTransport(server)
+    with cls.from_config(lambda name: stack.get(name), environ={}, transport=transport) as client:
         assert client.http.settings.base_url == "http://127.0.0.1:8999"
         assert len(client.list_tenants()) == 1
     sent = server.requests[0]

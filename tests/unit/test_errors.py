@@ -12,27 +12,33 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pulumi_resellertenant.core.errors import (
+from pulumi_resellertenant.core._error_answers import (
+    ErrorBody,
+    error_from_response,
+    parse_error_body,
+    parse_retry_after,
+)
+from pulumi_resellertenant.core._errors import (
     ApiError,
     ApiResponseError,
     AuthenticationError,
     ConflictError,
     DeadlineExceededError,
-    ErrorBody,
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
-    PlanUpgradeRequiredError,
-    QuotaExceededError,
     RateLimitedError,
     ResellerTenantError,
     ServerError,
-    TenantLimitError,
     TransportError,
     UnexpectedResponseError,
-    error_from_response,
-    parse_error_body,
-    parse_retry_after,
+)
+from pulumi_resellertenant.easymailarchive import EASYMAILARCHIVE
+from pulumi_resellertenant.mailbux import MAILBUX as MAILBUX_SPEC
+from pulumi_resellertenant.mailbux.errors import (
+    PlanUpgradeRequiredError,
+    QuotaExceededError,
+    TenantLimitError,
 )
 
 MAILBUX = "Mailbux"
@@ -41,8 +47,16 @@ EMA = "Easy Mail Archive"
 
 def _error(status: int, body: object = None, *, api: str = MAILBUX, **kwargs: Any) -> ApiError:
     raw = body if body is None or isinstance(body, bytes | str) else json.dumps(body)
+    # Each API brings its own error codes (Mailbux has three; Easy Mail Archive none).
+    codes = MAILBUX_SPEC.error_codes if api == MAILBUX else EASYMAILARCHIVE.error_codes
     return error_from_response(
-        api=api, method="POST", path="/api/user/tenants", status=status, body=raw, **kwargs
+        api=api,
+        method="POST",
+        path="/api/user/tenants",
+        status=status,
+        body=raw,
+        codes=codes,
+        **kwargs,
     )
 
 

@@ -1,4 +1,4 @@
-"""ApiClient over httpx.MockTransport, with a fake clock: auth, decoding, retries, the
+"""HttpClient over httpx.MockTransport, with a fake clock: auth, decoding, retries, the
 deadline, and the promise that the API key never reaches a log record or an error."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from fake_clock import FakeClock
-from pulumi_resellertenant.core.deadline import Deadline
-from pulumi_resellertenant.core.errors import (
+from pulumi_resellertenant.core._deadline import Deadline
+from pulumi_resellertenant.core._errors import (
     ApiError,
     AuthenticationError,
     ConflictError,
@@ -27,9 +27,9 @@ from pulumi_resellertenant.core.errors import (
     TransportError,
     UnexpectedResponseError,
 )
-from pulumi_resellertenant.core.http import REDACTED, ApiClient
-from pulumi_resellertenant.core.ratelimit import RateLimiter
-from pulumi_resellertenant.core.settings import ApiSettings, ApiSpec
+from pulumi_resellertenant.core._http import REDACTED, HttpClient
+from pulumi_resellertenant.core._ratelimit import RateLimiter
+from pulumi_resellertenant.core._settings import ApiSettings, ApiSpec
 from pulumi_resellertenant.easymailarchive.client import EASYMAILARCHIVE
 from pulumi_resellertenant.mailbux.client import MAILBUX
 
@@ -41,7 +41,7 @@ Step = httpx.Response | type[httpx.HTTPError] | Callable[[httpx.Request], httpx.
 
 
 class Api:
-    """An ApiClient whose transport plays a script of answers (the last one repeats) and
+    """An HttpClient whose transport plays a script of answers (the last one repeats) and
     records the requests."""
 
     def __init__(
@@ -63,7 +63,7 @@ class Api:
             requests_per_minute=0,
             **settings,
         )
-        self.client = ApiClient(
+        self.client = HttpClient(
             self.settings,
             transport=httpx.MockTransport(self._handle),
             sleep=self.clock.sleep,
@@ -371,8 +371,8 @@ def test_clients_of_one_key_share_the_default_limiter() -> None:
     )
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json={}))
     with (
-        ApiClient(settings, transport=transport) as first,
-        ApiClient(settings, transport=transport) as second,
+        HttpClient(settings, transport=transport) as first,
+        HttpClient(settings, transport=transport) as second,
     ):
         first.request("GET", "/a")
         second.request("GET", "/b")  # the limit's two requests in this minute are now used
@@ -381,7 +381,7 @@ def test_clients_of_one_key_share_the_default_limiter() -> None:
     other_key = ApiSettings(
         spec=EASYMAILARCHIVE, base_url=BASE, api_key="another-limiter-key-00", requests_per_minute=2
     )
-    with ApiClient(other_key, transport=transport) as third:
+    with HttpClient(other_key, transport=transport) as third:
         assert third.request("GET", "/a") == {}  # another key, another window
 
 

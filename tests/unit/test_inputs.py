@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 
-from pulumi_resellertenant.core.errors import InvalidInputError
-from pulumi_resellertenant.core.inputs import (
+from pulumi_resellertenant.core._errors import InvalidInputError
+from pulumi_resellertenant.core._inputs import (
     UNKNOWN,
     InputField,
     InputProblem,

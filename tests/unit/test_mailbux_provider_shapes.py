@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_resellertenant.core.http import ApiClient
-from pulumi_resellertenant.core.operation_errors import TenantOperationError
-from pulumi_resellertenant.core.settings import load_settings
+from pulumi_resellertenant.core._http import HttpClient
+from pulumi_resellertenant.core._operation_errors import TenantOperationError
+from pulumi_resellertenant.core._settings import load_settings
 from pulumi_resellertenant.mailbux import MAILBUX, MailbuxClient
 from pulumi_resellertenant.mailbux.provider import MailbuxTenantProvider
 
@@ -38,7 +38,7 @@ def provider_for(handler: Handler, key: str) -> tuple[MailbuxTenantProvider, lis
         None,
         {"MAILBUX_API_KEY": key, "MAILBUX_REQUESTS_PER_MINUTE": "0", "MAILBUX_MAX_ATTEMPTS": "1"},
     )
-    client = MailbuxClient(ApiClient(settings, transport=httpx.MockTransport(record)))
+    client = MailbuxClient(HttpClient(settings, transport=httpx.MockTransport(record)))
     provider = MailbuxTenantProvider()
     provider.settings = lambda: settings  # type: ignore[method-assign]
     provider.client = lambda settings=None: client  # type: ignore[method-assign]

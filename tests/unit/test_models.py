@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from pulumi_resellertenant.core.errors import InvalidInputError, UnexpectedResponseError
-from pulumi_resellertenant.core.models import (
+from pulumi_resellertenant.core._errors import InvalidInputError, UnexpectedResponseError
+from pulumi_resellertenant.core._models import (
     PositiveWholeNumber,
     WholeNumber,
     build_request,
@@ -161,7 +161,7 @@ def test_created_tenant_hides_the_password() -> None:
     ],
 )
 def test_reseller_overview_available_quota(data: dict[str, Any], available: float | None) -> None:
-    assert ResellerOverview.model_validate(data).available_quota_gb == available
+    assert ResellerOverview.model_validate(data).quota_available_gb == available
 
 
 def test_reseller_overview_aliases() -> None:

@@ -8,25 +8,27 @@ import types
 
 import pytest
 
-from pulumi_resellertenant.core import engine_errors
-from pulumi_resellertenant.core.errors import (
+from pulumi_resellertenant.core import _engine_errors as engine_errors
+from pulumi_resellertenant.core._errors import (
     AuthenticationError,
     ConfigurationError,
     ConflictError,
     DeadlineExceededError,
     NotFoundError,
-    PlanUpgradeRequiredError,
-    QuotaExceededError,
     RateLimitedError,
     ResellerTenantError,
     ServerError,
-    TenantLimitError,
     TransportError,
     UnexpectedResponseError,
 )
-from pulumi_resellertenant.core.operation_errors import default_hint, failure_message
+from pulumi_resellertenant.core._operation_errors import default_hint, failure_message
 from pulumi_resellertenant.easymailarchive import EASYMAILARCHIVE
 from pulumi_resellertenant.mailbux import MAILBUX
+from pulumi_resellertenant.mailbux.errors import (
+    PlanUpgradeRequiredError,
+    QuotaExceededError,
+    TenantLimitError,
+)
 
 WHERE = {"api": "Mailbux", "method": "POST", "path": "/api/user/tenants"}
 

@@ -11,8 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fake_clock import FakeClock
-from pulumi_resellertenant.core import ratelimit
-from pulumi_resellertenant.core.ratelimit import RateLimiter, shared_rate_limiter
+from pulumi_resellertenant.core import _ratelimit as ratelimit
+from pulumi_resellertenant.core._ratelimit import RateLimiter, shared_rate_limiter
+from pulumi_resellertenant.core._settings import Account, load_settings
+from pulumi_resellertenant.mailbux import MAILBUX
 
 
 def limiter(limit: int, window: float, clock: FakeClock) -> RateLimiter:
@@ -140,21 +142,25 @@ def test_real_clock_paces_briefly() -> None:
 # --- the process-wide registry -------------------------------------------------------------
 
 
-def test_shared_limiter_is_one_per_url_key_and_limit() -> None:
+def account(url: str, key: str) -> Account:
+    return load_settings(MAILBUX, None, {"MAILBUX_API_KEY": key, "MAILBUX_BASE_URL": url}).account
+
+
+def test_shared_limiter_is_one_per_account_and_follows_its_limit() -> None:
     url = "https://shared.test.invalid"
-    first = shared_rate_limiter(url, "key-one-abcdef", 60)
-    assert shared_rate_limiter(url, "key-one-abcdef", 60) is first
-    assert shared_rate_limiter(url, "key-two-abcdef", 60) is not first
-    assert shared_rate_limiter(url + "/other", "key-one-abcdef", 60) is not first
-    assert shared_rate_limiter(url, "key-one-abcdef", 30) is not first
+    first = shared_rate_limiter(account(url, "key-one-abcdef"), 60)
+    assert shared_rate_limiter(account(url, "key-one-abcdef"), 60) is first
+    assert shared_rate_limiter(account(url, "key-two-abcdef"), 60) is not first
+    assert shared_rate_limiter(account(url + "/other", "key-one-abcdef"), 60) is not first
     assert (first.limit, first.window) == (60, 60.0)
+    assert shared_rate_limiter(account(url, "key-one-abcdef"), 30).limit == 30
 
 
 def test_shared_limiter_registry_never_holds_the_key() -> None:
     secret = "registry-secret-key-0987654321"
-    shared_rate_limiter("https://registry.test.invalid", secret, 60)
+    shared_rate_limiter(account("https://registry.test.invalid", secret), 60)
     assert secret not in repr(ratelimit._registry)
-    assert all(secret not in str(part) for key in ratelimit._registry for part in key)
+    assert all(secret not in str(key) for key in ratelimit._registry)
 
 
 def test_shared_limiter_is_thread_safe() -> None:
@@ -163,7 +169,7 @@ def test_shared_limiter_is_thread_safe() -> None:
 
     def work() -> None:
         barrier.wait()
-        results.append(shared_rate_limiter("https://race.test.invalid", "race-key", 60))
+        results.append(shared_rate_limiter(account("https://race.test.invalid", "race-key"), 60))
 
     workers = [threading.Thread(target=work) for _ in range(8)]
     for worker in workers:

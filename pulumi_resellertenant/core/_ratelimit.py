@@ -12,11 +12,12 @@ make a 30-request run wait half a minute under a 60/min limit for no gain.)
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
+
+from ._settings import Account
 
 __all__ = ["RateLimiter", "shared_rate_limiter"]
 
@@ -69,17 +70,15 @@ class RateLimiter:
         return True
 
 
-_registry: dict[tuple[str, str, int], RateLimiter] = {}
+_registry: dict[Account, RateLimiter] = {}
 _registry_lock = threading.Lock()
 
 
-def shared_rate_limiter(base_url: str, api_key: str, requests_per_minute: int) -> RateLimiter:
-    """The process-wide limiter for one base URL and key (the API counts per key)."""
-    # Keyed by a digest so the registry never holds the key itself.
-    fingerprint = hashlib.sha256(api_key.encode()).hexdigest()[:16]
-    key = (base_url, fingerprint, requests_per_minute)
+def shared_rate_limiter(account: Account, requests_per_minute: int) -> RateLimiter:
+    """The process-wide limiter of one account (the API counts per key); a changed rate
+    replaces it."""
     with _registry_lock:
-        limiter = _registry.get(key)
-        if limiter is None:
-            limiter = _registry[key] = RateLimiter(requests_per_minute, 60.0)
+        limiter = _registry.get(account)
+        if limiter is None or limiter.limit != requests_per_minute:
+            limiter = _registry[account] = RateLimiter(requests_per_minute, 60.0)
         return limiter

@@ -3,23 +3,21 @@ code and message, and what to do about it."""
 
 from __future__ import annotations
 
-from .errors import (
+from ._errors import (
     ApiError,
+    ApiResponseError,
     AuthenticationError,
     DeadlineExceededError,
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
-    PlanUpgradeRequiredError,
-    QuotaExceededError,
     RateLimitedError,
     ResellerTenantError,
     ServerError,
-    TenantLimitError,
     TransportError,
     UnexpectedResponseError,
 )
-from .settings import ApiSpec, env_var
+from ._settings import ApiSpec, env_var
 
 __all__ = ["TenantOperationError", "default_hint", "failure_message"]
 
@@ -42,8 +40,8 @@ def failure_message(
     error: ResellerTenantError,
     hint: str | None = None,
 ) -> str:
-    """``Mailbux: cannot create tenant (quota_gb=50): 422 QUOTA_EXCEEDED: <message>
-    (POST /api/user/tenants). <hint>``"""
+    """``<API>: cannot <operation> <tenant>: <status> <CODE>: <message> (<METHOD> <path>).
+    <hint>``"""
     head = f"{spec.display_name}: cannot {operation} {tenant}"
     if isinstance(error, ApiError):
         status = str(error.status) if error.status is not None else ""
@@ -60,6 +58,8 @@ def failure_message(
 def default_hint(spec: ApiSpec, error: ResellerTenantError) -> str | None:
     """What the user can do about an error, when the error alone does not say."""
     ns = spec.namespace
+    if isinstance(error, ApiResponseError) and error.fix:
+        return error.fix  # an API's own error class knows best
     if isinstance(error, AuthenticationError):
         # The engine runs refresh and destroy with the provider settings it recorded at the
         # last `pulumi up`, so a key changed since then reaches them only with --run-program.
@@ -69,24 +69,12 @@ def default_hint(spec: ApiSpec, error: ResellerTenantError) -> str | None:
             "run `pulumi refresh` and `pulumi destroy` with --run-program (without it they "
             "use the settings of the last `pulumi up`)"
         )
-    if isinstance(error, PlanUpgradeRequiredError):
-        return f"Upgrade the {spec.display_name} plan: free plans cannot manage tenants"
     if isinstance(error, PermissionDeniedError):
         return "The API key may not manage this tenant: it belongs to another reseller account"
     if isinstance(error, NotFoundError):
         return (
             "The tenant is not in this reseller account (any more): run `pulumi refresh` "
             "so the stack forgets it, then `pulumi up` recreates it"
-        )
-    if isinstance(error, QuotaExceededError):
-        return (
-            "Lower quota_gb, free quota from other tenants or extend the reseller pool; "
-            "mailbux.get_reseller_overview() shows what is available"
-        )
-    if isinstance(error, TenantLimitError):
-        return (
-            "The reseller account holds its maximum number of tenants: terminate unused "
-            "tenants or ask Mailbux to raise the limit"
         )
     if isinstance(error, InvalidRequestError):
         return "Correct the input the API named"

@@ -17,7 +17,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .errors import ApiError, RateLimitedError, ServerError, TransportError
+from ._errors import ApiError, RateLimitedError, ServerError, TransportError
 
 __all__ = ["IDEMPOTENT_METHODS", "RetryPolicy", "is_idempotent", "retry_delay"]
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from .errors import InvalidInputError, UnexpectedResponseError
+from ._errors import InvalidInputError, UnexpectedResponseError
 
 __all__ = [
     "Answer",
@@ -50,8 +50,11 @@ def unwrap_data(body: Any) -> Any:
     return body
 
 
-def parse_answer(model: type[M], data: Any, *, api: str, method: str, path: str) -> M:
-    """Validate an answer against its model; a shape we cannot read is an API error."""
+def parse_answer(
+    model: type[M], data: Any, *, api: str, method: str, path: str, applied: bool = False
+) -> M:
+    """Validate an answer against its model; a shape we cannot read is an API error, with
+    ``outcome_unknown`` set when the request was ``applied`` (a create that succeeded)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -60,6 +63,7 @@ def parse_answer(model: type[M], data: Any, *, api: str, method: str, path: str)
             api=api,
             method=method,
             path=path,
+            outcome_unknown=applied,
         ) from None
 
 

@@ -1,13 +1,15 @@
 """Typed settings for one reseller API, from Pulumi stack config or the environment.
 
 Each setting has a config key in the API's namespace and an environment variable derived
-from it: ``mailbux:apiKey`` / ``MAILBUX_API_KEY``, ``mailbux:requestsPerMinute`` /
-``MAILBUX_REQUESTS_PER_MINUTE``. Stack config wins over the environment, the environment over
+from it: ``<api>:apiKey`` / ``<API>_API_KEY``, ``<api>:requestsPerMinute`` /
+``<API>_REQUESTS_PER_MINUTE``. Stack config wins over the environment, the environment over
 the defaults. The API key is held as a ``SecretStr`` so it never shows in a repr or a log.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import ipaddress
 import os
 import re
@@ -18,12 +20,20 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from .errors import ConfigurationError
+from ._errors import ApiResponseError, ConfigurationError
 
-__all__ = ["ApiSettings", "ApiSpec", "ConfigLookup", "check_base_url", "env_var", "load_settings"]
+__all__ = [
+    "Account",
+    "ApiSettings",
+    "ApiSpec",
+    "ConfigLookup",
+    "check_base_url",
+    "env_var",
+    "load_settings",
+]
 
 ConfigLookup = Callable[[str], Any]
-"""Looks up a fully qualified stack config key (``mailbux:apiKey``); None when unset."""
+"""Looks up a fully qualified stack config key (``<api>:apiKey``); None when unset."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,20 @@ class ApiSpec:
     auth_header: str
     auth_scheme: str | None  # "Bearer" puts "Bearer <key>" in the header; None the bare key
     requests_per_minute: int
+    error_codes: Mapping[str, type[ApiResponseError]] = dataclasses.field(
+        default_factory=dict, hash=False, compare=False
+    )
+    """The API's own error codes and the classes they raise (before the status decides)."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """One reseller account of one API: what process-wide caches (clients, rate limiters,
+    the quota budget) are keyed by. It holds a digest of the key, never the key."""
+
+    namespace: str
+    base_url: str
+    key_digest: str
 
 
 PositiveSeconds = Annotated[float, Field(gt=0)]
@@ -56,6 +80,11 @@ class ApiSettings(BaseModel):
     max_attempts: Annotated[int, Field(ge=1, le=10)] = 4
     requests_per_minute: Annotated[int, Field(ge=0)]
     """Client-side limit shared by every thread, in any rolling minute; 0 turns it off."""
+
+    @property
+    def account(self) -> Account:
+        digest = hashlib.sha256(self.api_key.get_secret_value().encode()).hexdigest()[:16]
+        return Account(self.spec.namespace, self.base_url, digest)
 
     @field_validator("base_url")
     @classmethod
@@ -83,7 +112,7 @@ _KEYS = {
 
 
 def env_var(spec: ApiSpec, config_key: str) -> str:
-    """The environment variable for a config key: ``apiKey`` -> ``MAILBUX_API_KEY``."""
+    """The environment variable for a config key: ``apiKey`` -> ``<API>_API_KEY``."""
     snake = re.sub(r"(?<!^)(?=[A-Z])", "_", config_key).upper()
     return f"{spec.namespace.upper()}_{snake}"
 

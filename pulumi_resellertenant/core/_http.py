@@ -1,7 +1,7 @@
 """The HTTP client both APIs share: auth, timeouts, deadline, retries, pacing, logging.
 
-One ``ApiClient`` per API and key is meant to be shared by every thread of the provider
-process; httpx's connection pool and the rate limiter are thread-safe.
+One ``HttpClient`` per account is shared by every thread of the provider process (see
+``clients``); httpx's connection pool and the rate limiter are thread-safe.
 """
 
 from __future__ import annotations
@@ -16,21 +16,21 @@ import httpx
 
 from pulumi_resellertenant import __version__
 
-from .deadline import Deadline
-from .errors import (
+from ._deadline import Deadline
+from ._error_answers import error_from_response
+from ._errors import (
     ApiError,
     DeadlineExceededError,
     RequestTimeoutError,
     ServerError,
     TransportError,
     UnexpectedResponseError,
-    error_from_response,
 )
-from .ratelimit import RateLimiter, shared_rate_limiter
-from .retry import RetryPolicy, is_idempotent, retry_delay
-from .settings import ApiSettings
+from ._ratelimit import RateLimiter, shared_rate_limiter
+from ._retry import RetryPolicy, is_idempotent, retry_delay
+from ._settings import ApiSettings
 
-__all__ = ["REDACTED", "ApiClient"]
+__all__ = ["REDACTED", "HttpClient"]
 
 log = logging.getLogger("pulumi_resellertenant.http")
 
@@ -57,7 +57,7 @@ class _ApiKeyAuth(httpx.Auth):
         return f"<{type(self).__name__} {self._header}: {REDACTED}>"
 
 
-class ApiClient:
+class HttpClient:
     """Sends requests to one API and turns every failure into an ``ApiError``."""
 
     def __init__(
@@ -74,11 +74,7 @@ class ApiClient:
         self.api = settings.spec.display_name
         self._policy = RetryPolicy(max_attempts=settings.max_attempts)
         if limiter is None and settings.requests_per_minute > 0:
-            limiter = shared_rate_limiter(
-                settings.base_url,
-                settings.api_key.get_secret_value(),
-                settings.requests_per_minute,
-            )
+            limiter = shared_rate_limiter(settings.account, settings.requests_per_minute)
         self._limiter = limiter
         self._sleep = sleep
         self._clock = clock
@@ -95,7 +91,7 @@ class ApiClient:
             transport=transport,
         )
 
-    def __enter__(self) -> ApiClient:
+    def __enter__(self) -> HttpClient:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -146,7 +142,7 @@ class ApiClient:
             else:
                 self._log_attempt(method, path, str(response.status_code), started, attempt)
                 if response.is_success:
-                    return self._decode(method, path, response)
+                    return self._decode(method, path, response, applied=not idempotent)
                 error = error_from_response(
                     api=self.api,
                     method=method,
@@ -154,6 +150,7 @@ class ApiClient:
                     status=response.status_code,
                     body=self.redact(response.text),
                     headers=response.headers,
+                    codes=self.settings.spec.error_codes,
                 )
 
             delay = retry_delay(
@@ -236,7 +233,10 @@ class ApiClient:
             )
         return TransportError(f"{type(exc).__name__}: {detail}", request_sent=sent, **fields)
 
-    def _decode(self, method: str, path: str, response: httpx.Response) -> Any:
+    def _decode(self, method: str, path: str, response: httpx.Response, *, applied: bool) -> Any:
+        """The JSON body of a success answer. ``applied``: the request was not idempotent,
+        so an unreadable answer still means the server did it (a create must not be sent
+        again as if nothing happened)."""
         if not response.content.strip():
             return None
         try:
@@ -249,6 +249,7 @@ class ApiClient:
                 method=method,
                 path=path,
                 status=response.status_code,
+                outcome_unknown=applied,
             ) from None
 
 

@@ -13,7 +13,7 @@ import threading
 import traceback
 from typing import Any
 
-from .errors import ResellerTenantError
+from ._errors import ResellerTenantError
 
 __all__ = ["show_expected_errors_as_one_line"]
 

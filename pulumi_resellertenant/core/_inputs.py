@@ -15,7 +15,7 @@ from typing import Any
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from .errors import InvalidInputError
+from ._errors import InvalidInputError
 
 __all__ = [
     "UNKNOWN",

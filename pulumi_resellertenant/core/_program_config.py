@@ -10,7 +10,7 @@ __all__ = ["stack_config"]
 
 
 def stack_config(key: str) -> Any:
-    """The stack config value of a full key such as ``mailbux:apiKey``, or None.
+    """The stack config value of a full key such as ``<api>:apiKey``, or None.
 
     Outside a Pulumi program there is no stack config, and the environment applies.
     """
