@@ -15,6 +15,7 @@ from pulumi_resellertenant.core._http import HttpClient
 from pulumi_resellertenant.core._operation_errors import TenantOperationError
 from pulumi_resellertenant.core._settings import load_settings
 from pulumi_resellertenant.mailbux import MAILBUX, MailbuxClient
+from pulumi_resellertenant.mailbux.lifecycle import QUOTA_PRECHECK_SECONDS
 from pulumi_resellertenant.mailbux.provider import MailbuxTenantProvider
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -166,3 +167,17 @@ def test_requests_carry_integers_not_floats() -> None:
     provider.create({"quota_gb": 5.0})
     assert bodies == [{"quota_gb": 5}]
     assert type(bodies[0]["quota_gb"]) is int
+
+
+def test_the_quota_pre_check_has_a_short_deadline_of_its_own() -> None:
+    # An operation may take 300 s; a preview must not wait that long for the overview.
+    timeouts: list[float] = []
+
+    def api(request: httpx.Request) -> httpx.Response:
+        timeouts.append(request.extensions["timeout"]["read"])
+        return ok({"quota_available_gb": 100})
+
+    provider, seen = provider_for(api, "shape-precheck-deadline")
+    assert provider.check({}, {"quota_gb": 5}).failures == []
+    assert seen == ["GET /api/user/reseller/overview"]
+    assert 0 < timeouts[0] <= QUOTA_PRECHECK_SECONDS < 300
