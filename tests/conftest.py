@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 # Importable because pyproject.toml puts tests/ on pytest's pythonpath.
-from emulator_handle import EmulatorHandle, start_emulator
+from emulator_handle import EmulatorHandle, running_emulator
 
 TESTS_DIR = Path(__file__).resolve().parent
 LAYERS = ("unit", "contract", "provider", "e2e")
@@ -23,17 +23,8 @@ EMULATOR_ARGS = ("--ema-page-size", "2")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
     """The emulator as a subprocess on a free port, for the whole session."""
     stderr_path = tmp_path_factory.mktemp("emulator") / "stderr.log"
-    process = start_emulator(EMULATOR_ARGS, stderr_path=stderr_path)
-    handle = EmulatorHandle(process.url)
-    try:
+    with running_emulator(EMULATOR_ARGS, stderr_path=stderr_path) as handle:
         yield handle
-    finally:
-        handle.close()
-        process.stop()
-    # The emulator answers every input itself; a traceback in its log is an emulator bug.
-    log = process.stderr_text()
-    if "Traceback" in log or "unexpected error" in log:
-        pytest.fail(f"the emulator logged errors during the session:\n{log[-4000:]}")
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,23 @@ def start_emulator(
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise fail("emulator did not become healthy")
             time.sleep(0.05)
+
+
+@contextmanager
+def running_emulator(args: Sequence[str] = (), *, stderr_path: Path) -> Iterator[EmulatorHandle]:
+    """An emulator on a free port for the ``with`` block; stopped after it, and the block
+    fails if the emulator logged an error: it answers every input itself, so a traceback in
+    its log is an emulator bug."""
+    process = start_emulator(args, stderr_path=stderr_path)
+    handle = EmulatorHandle(process.url)
+    try:
+        yield handle
+    finally:
+        handle.close()
+        process.stop()
+    log = process.stderr_text()
+    if "Traceback" in log or "unexpected error" in log:
+        raise AssertionError(f"the emulator logged errors:\n{log[-4000:]}")
 
 
 class EmulatorHandle:

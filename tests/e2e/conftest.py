@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle, start_emulator
+from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle, running_emulator
 from pulumi_cli import (
     PROGRAMS,
     EngineUnavailableError,
@@ -33,16 +33,8 @@ def engine() -> Path:
 @pytest.fixture
 def e2e_emulator(tmp_path: Path) -> Iterator[EmulatorHandle]:
     """A fresh emulator for this test alone (its counters are this test's requests)."""
-    process = start_emulator(stderr_path=tmp_path / "emulator.log")
-    handle = EmulatorHandle(process.url)
-    try:
+    with running_emulator(stderr_path=tmp_path / "emulator.log") as handle:
         yield handle
-    finally:
-        handle.close()
-        process.stop()
-    log = process.stderr_text()
-    if "Traceback" in log:
-        pytest.fail(f"the emulator logged errors:\n{log[-4000:]}")
 
 
 @pytest.fixture

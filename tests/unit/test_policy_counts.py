@@ -5,38 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_policy import (
-    PolicyCustomTimeouts,
-    PolicyResource,
-    PolicyResourceOptions,
-    StackValidationArgs,
-)
-from pulumi_policy.proxy import unknown_checking_proxy
+from pulumi_policy import PolicyResource, StackValidationArgs
 
+from policy_args import EMA, MAILBUX, Violations, stack_resource
 from pulumi_resellertenant.policy.counts import (
     MAX_EMA_TENANTS,
     MAX_MAILBUX_TENANTS,
     validate_tenant_count,
 )
 
-MAILBUX = "pulumi-python:dynamic/mailbux:Tenant"
-EMA = "pulumi-python:dynamic/easymailarchive:Tenant"
 OTHERS = ("pulumi:pulumi:Stack", "pulumi:providers:pulumi-python", "pulumi-python:dynamic/x:Y")
 
 
 def resource(type_token: str, name: str, stack: str) -> PolicyResource:
-    options = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None)
-    return PolicyResource(
-        type_token,
-        unknown_checking_proxy({"__provider": "gASV", "quota_gb": 5.0}),
-        f"urn:pulumi:{stack}::tenants::{type_token}::{name}",
-        name,
-        options,
-        None,
-        None,
-        [],
-        {},
-    )
+    return stack_resource(type_token, {"__provider": "gASV", "quota_gb": 5.0}, name, stack)
 
 
 def stack(
@@ -46,12 +28,6 @@ def stack(
     resources += [resource(MAILBUX, f"mail-{n:02d}", name) for n in range(mailbux)]
     resources += [resource(EMA, f"archive-{n:02d}", name) for n in range(archives)]
     return StackValidationArgs(resources, config)
-
-
-class Violations(list[str]):
-    def __call__(self, message: str, urn: str | None = None) -> None:
-        assert "\n" not in message
-        self.append(message)
 
 
 def test_each_kind_over_its_limit_is_one_line_naming_count_tenants_limit_and_knob() -> None:

@@ -6,13 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
-from pulumi_policy.proxy import unknown_checking_proxy
+from pulumi_policy import ResourceValidationArgs
 
+from policy_args import EMA, MAILBUX, Violations, resource_args
 from pulumi_resellertenant.policy.protection import validate_protected
-
-MAILBUX = "pulumi-python:dynamic/mailbux:Tenant"
-EMA = "pulumi-python:dynamic/easymailarchive:Tenant"
 
 
 def tenant(
@@ -22,21 +19,8 @@ def tenant(
     type_token: str = MAILBUX,
     config: Mapping[str, Any] | None = None,
 ) -> ResourceValidationArgs:
-    return ResourceValidationArgs(
-        type_token,
-        unknown_checking_proxy({"__provider": "gASV", "quota_gb": 5.0, "tenant_id": None}),
-        f"urn:pulumi:{stack}::tenants::{type_token}::acme",
-        "acme",
-        PolicyResourceOptions(protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None),
-        None,
-        config,
-    )
-
-
-class Violations(list[str]):
-    def __call__(self, message: str, urn: str | None = None) -> None:
-        assert "\n" not in message
-        self.append(message)
+    props = {"__provider": "gASV", "quota_gb": 5.0, "tenant_id": None}
+    return resource_args(type_token, props, "acme", stack=stack, protect=protect, config=config)
 
 
 @pytest.mark.parametrize(("type_token", "kind"), [(MAILBUX, "Mailbux"), (EMA, "Easy Mail Archive")])

@@ -7,33 +7,15 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from pulumi_policy import (
-    PolicyCustomTimeouts,
-    PolicyResource,
-    PolicyResourceOptions,
-    ResourceValidationArgs,
-    StackValidationArgs,
-)
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+from pulumi_policy import ResourceValidationArgs, StackValidationArgs
 
+from policy_args import EMA, MAILBUX, UNKNOWN, Violations, resource_args, stack_resource
 from pulumi_resellertenant.policy.quota import (
     MAX_QUOTA_GB,
     MAX_TOTAL_QUOTA_GB,
     validate_tenant_quota,
     validate_total_quota,
 )
-
-MAILBUX = "pulumi-python:dynamic/mailbux:Tenant"
-EMA = "pulumi-python:dynamic/easymailarchive:Tenant"
-UNKNOWN = UNKNOWN_STRING_VALUE  # what the engine sends for a value of another resource
-
-
-def options(protect: bool = False) -> PolicyResourceOptions:
-    return PolicyResourceOptions(protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None)
-
-
-def urn(type_token: str, name: str, stack: str = "dev") -> str:
-    return f"urn:pulumi:{stack}::tenants::{type_token}::{name}"
 
 
 def mailbux_props(quota: Any) -> dict[str, Any]:
@@ -49,15 +31,7 @@ def mailbux_props(quota: Any) -> dict[str, Any]:
 def tenant_args(
     props: dict[str, Any], *, type_token: str = MAILBUX, config: Mapping[str, Any] | None = None
 ) -> ResourceValidationArgs:
-    return ResourceValidationArgs(
-        type_token,
-        unknown_checking_proxy(props),
-        urn(type_token, "acme-mail"),
-        "acme-mail",
-        options(),
-        None,
-        config,
-    )
+    return resource_args(type_token, props, "acme-mail", config=config)
 
 
 def stack_args(
@@ -65,53 +39,14 @@ def stack_args(
 ) -> StackValidationArgs:
     """A stack of Mailbux tenants NAME: quota, plus the resources every stack has."""
     resources = [
-        PolicyResource(
-            "pulumi:pulumi:Stack",
-            {},
-            urn("pulumi:pulumi:Stack", "t", stack),
-            "t",
-            options(),
-            None,
-            None,
-            [],
-            {},
-        ),
-        PolicyResource(
-            EMA,
-            unknown_checking_proxy({"slug": "acme-corp", "name": "Acme"}),
-            urn(EMA, "archive", stack),
-            "archive",
-            options(),
-            None,
-            None,
-            [],
-            {},
-        ),
+        stack_resource("pulumi:pulumi:Stack", {}, "t", stack),
+        stack_resource(EMA, {"slug": "acme-corp", "name": "Acme"}, "archive", stack),
     ]
-    for name, quota in tenants.items():
-        resources.append(
-            PolicyResource(
-                MAILBUX,
-                unknown_checking_proxy(mailbux_props(quota)),
-                urn(MAILBUX, name, stack),
-                name,
-                options(),
-                None,
-                None,
-                [],
-                {},
-            )
-        )
+    resources += [
+        stack_resource(MAILBUX, mailbux_props(quota), name, stack)
+        for name, quota in tenants.items()
+    ]
     return StackValidationArgs(resources, config)
-
-
-class Violations(list[str]):
-    """A report_violation callback that keeps the messages, each checked to be one line."""
-
-    def __call__(self, message: str, urn: str | None = None) -> None:
-        assert "\n" not in message
-        assert urn is None
-        self.append(message)
 
 
 # --- mailbux-quota-per-tenant --------------------------------------------------------------

@@ -6,13 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+from pulumi_policy import ResourceValidationArgs
 
+from policy_args import EMA, MAILBUX, UNKNOWN, Violations, resource_args
 from pulumi_resellertenant.policy.slugs import PATTERN, validate_slug
-
-EMA = "pulumi-python:dynamic/easymailarchive:Tenant"
-MAILBUX = "pulumi-python:dynamic/mailbux:Tenant"
 
 
 def archive(
@@ -21,21 +18,7 @@ def archive(
     props = {"__provider": "gASV", "slug": slug, "name": "Acme", "suspended": False, "status": None}
     if slug is None:
         del props["slug"]
-    return ResourceValidationArgs(
-        type_token,
-        unknown_checking_proxy(props),
-        f"urn:pulumi:dev::tenants::{type_token}::acme-archive",
-        "acme-archive",
-        PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None),
-        None,
-        config,
-    )
-
-
-class Violations(list[str]):
-    def __call__(self, message: str, urn: str | None = None) -> None:
-        assert "\n" not in message
-        self.append(message)
+    return resource_args(type_token, props, "acme-archive", config=config)
 
 
 def test_a_slug_outside_the_pattern_names_tenant_slug_pattern_and_knob() -> None:
@@ -71,9 +54,7 @@ def test_the_default_pattern_is_the_apis_slug_rule() -> None:
     assert all(PATTERN.default in line for line in report)
 
 
-@pytest.mark.parametrize(
-    "slug", [UNKNOWN_STRING_VALUE, None, 42.0], ids=["unknown", "missing", "number"]
-)
+@pytest.mark.parametrize("slug", [UNKNOWN, None, 42.0], ids=["unknown", "missing", "number"])
 def test_unknown_missing_or_non_text_slugs_are_skipped(slug: Any) -> None:
     report = Violations()
     validate_slug(archive(slug, config={"pattern": "^never$"}), report)
