@@ -19,6 +19,15 @@ LAYERS = ("unit", "contract", "provider", "e2e")
 EMULATOR_ARGS = ("--ema-page-size", "2")
 
 
+@pytest.fixture(autouse=True)
+def _private_pacing_windows(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test paces in windows of its own, as on a fresh machine: the machine-wide windows
+    an earlier test or another run left never slow it (its subprocesses inherit this)."""
+    monkeypatch.setenv("RESELLERTENANT_PACING_DIR", str(tmp_path_factory.mktemp("pacing")))
+
+
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
     """The emulator as a subprocess on a free port, for the whole session."""

@@ -168,8 +168,41 @@ class EmulatorHandle:
         """Wipe tenants, faults, counters, rate-limit windows and runtime reseller changes."""
         self._control("POST", "/reset")
 
-    def add_fault(self, **fields: Any) -> int:
-        return int(self._control("POST", "/faults", fields)["id"])
+    def add_fault(
+        self,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        count: int | None = None,
+        latency_ms: int | None = None,
+        drop_after_commit: bool = False,
+        retry_after: int | None = None,
+        body: Mapping[str, Any] | None = None,
+        body_text: str | None = None,
+        content_type: str | None = None,
+        after_commit: bool = False,
+    ) -> int:
+        """Inject a fault; its id. `status` answers without processing the request (with
+        `body`, a JSON object, or `body_text`, sent as is, under `content_type`);
+        `drop_after_commit` processes it and cuts the answer; `after_commit` processes it
+        and then answers with `status` (default: the real one) and the body instead."""
+        fields: dict[str, Any] = {
+            "method": method,
+            "path": path,
+            "status": status,
+            "count": count,
+            "latency_ms": latency_ms,
+            "retry_after": retry_after,
+            "body": None if body is None else dict(body),
+            "body_text": body_text,
+            "content_type": content_type,
+            "drop_after_commit": drop_after_commit or None,
+            "after_commit": after_commit or None,
+        }
+        # Only what was given: the emulator's defaults apply to the rest.
+        sent = {key: value for key, value in fields.items() if value is not None}
+        return int(self._control("POST", "/faults", sent)["id"])
 
     def faults(self) -> list[dict[str, Any]]:
         return list(self._control("GET", "/faults")["faults"])

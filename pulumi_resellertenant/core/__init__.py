@@ -1,7 +1,8 @@
 """What every reseller API shares, behind this one import path; it names no API.
 
 - Errors: ``ResellerTenantError`` and its tree (an API adds its own code classes).
-- Talking to an API: ``ApiSpec``, ``ApiSettings`` (``load_settings``), ``HttpClient`` (retries,
+- Talking to an API: ``ApiSpec``, ``ApiSettings`` (``load_settings``; ``settings_for`` reads
+  a stack's config through the ``pulumi`` CLI), ``HttpClient`` (retries,
   deadline, pacing), ``ApiClient`` (the base of each API's client; ``.shared(settings)``).
 - A tenant resource: ``TenantArgs`` and ``TenantState`` (the single declaration, with
   ``Input`` and ``Output`` on their fields), ``TenantLifecycle`` (create, read, update, delete
@@ -10,7 +11,7 @@
 
 from ._api_client import ApiClient
 from ._clients import ClientCache, shared_clients
-from ._deadline import Deadline
+from ._deadline import Deadline, backoff
 from ._dynamic_provider import TenantProvider
 from ._error_answers import error_from_response, parse_error_body, parse_retry_after
 from ._errors import (
@@ -43,11 +44,19 @@ from ._inputs import (
     positive_whole_number,
 )
 from ._lifecycle import Applier, Created, TenantLifecycle
+from ._listings import Listing, Listings
 from ._models import Answer, PositiveWholeNumber, WholeNumber, build_request, parse_answer
 from ._operation_errors import TenantOperationError
 from ._program_config import stack_config
 from ._resource_model import Input, Output, TenantArgs, TenantState
 from ._settings import Account, ApiSettings, ApiSpec, env_var, load_settings
+from ._stack_config import (
+    PulumiCli,
+    PulumiCliError,
+    StackConfig,
+    read_stack_config,
+    settings_for,
+)
 from ._tenant_resource import TenantResource
 
 __all__ = [
@@ -72,14 +81,19 @@ __all__ = [
     "InputProblem",
     "InvalidInputError",
     "InvalidRequestError",
+    "Listing",
+    "Listings",
     "NotFoundError",
     "Output",
     "PermissionDeniedError",
     "PositiveWholeNumber",
+    "PulumiCli",
+    "PulumiCliError",
     "RateLimitedError",
     "RequestTimeoutError",
     "ResellerTenantError",
     "ServerError",
+    "StackConfig",
     "TenantArgs",
     "TenantLifecycle",
     "TenantOperationError",
@@ -89,6 +103,7 @@ __all__ = [
     "TransportError",
     "UnexpectedResponseError",
     "WholeNumber",
+    "backoff",
     "boolean",
     "build_request",
     "env_var",
@@ -102,6 +117,8 @@ __all__ = [
     "parse_error_body",
     "parse_retry_after",
     "positive_whole_number",
+    "read_stack_config",
+    "settings_for",
     "shared_clients",
     "stack_config",
 ]

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from ._clients import shared_clients
 from ._deadline import Deadline
 from ._http import HttpClient
+from ._listings import Listings
 from ._models import parse_answer, unwrap_data
 from ._settings import ApiSettings, ApiSpec, ConfigLookup, load_settings
 
@@ -26,6 +27,11 @@ class ApiClient:
 
     def __init__(self, http: HttpClient) -> None:
         self.http = http
+        self.listings: Listings[Any] = Listings()
+        """This account's coalesced tenant listings (see ``_listings``)."""
+        self.last_write_at = float("-inf")
+        """When this client's latest request that may change something ended: a listing
+        started before it may not show that change."""
 
     @classmethod
     def shared(cls, settings: ApiSettings) -> Self:
@@ -64,9 +70,13 @@ class ApiClient:
         deadline: Deadline | None = None,
     ) -> Any:
         """Send a request; return the payload of its answer (inside ``{"data": ...}``)."""
-        body = self.http.request(
-            method, path, json=payload, idempotent=idempotent, deadline=deadline
-        )
+        try:
+            body = self.http.request(
+                method, path, json=payload, idempotent=idempotent, deadline=deadline
+            )
+        finally:
+            if method.upper() != "GET":
+                self.last_write_at = self.listings.now()
         self._check_answer(body, method, path)
         return unwrap_data(body)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-__all__ = ["Deadline"]
+__all__ = ["Deadline", "backoff"]
 
 
 class Deadline:
@@ -22,3 +22,8 @@ class Deadline:
 
     def expired(self) -> bool:
         return self.remaining() <= 0.0
+
+
+def backoff(seconds: float, deadline: Deadline) -> None:
+    """Wait ``seconds`` before trying again, but never past the deadline."""
+    time.sleep(max(0.0, min(seconds, deadline.remaining())))

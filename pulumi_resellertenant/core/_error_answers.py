@@ -140,6 +140,10 @@ def error_from_response(
             message = f"{message} ({details})"
 
     cls = (codes or {}).get(parsed.code or "") or _STATUS_ERRORS.get(status)
+    if cls is NotFoundError and not _is_json_object(body):
+        # Only the API's own answer says a tenant is gone: the 404 page of a proxy, or of a
+        # web server at a wrong base URL, must not make Pulumi forget a live tenant.
+        cls = None
     if cls is None and status < 500:
         return UnexpectedResponseError(
             message,
@@ -151,6 +155,15 @@ def error_from_response(
             outcome_unknown=outcome_unknown,
         )
     return (cls or ServerError)(message, **fields)
+
+
+def _is_json_object(body: bytes | str | None) -> bool:
+    if not body:
+        return False
+    try:
+        return isinstance(json.loads(body), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _default_message(status: int) -> str:

@@ -20,13 +20,15 @@ from ._deadline import Deadline
 from ._error_answers import error_from_response
 from ._errors import (
     ApiError,
+    ConfigurationError,
     DeadlineExceededError,
+    RateLimitedError,
     RequestTimeoutError,
     ServerError,
     TransportError,
     UnexpectedResponseError,
 )
-from ._ratelimit import RateLimiter, shared_rate_limiter
+from ._ratelimit import PacingStoreError, RateLimiter, Slot, shared_rate_limiter
 from ._retry import RetryPolicy, is_idempotent, retry_delay
 from ._settings import ApiSettings
 
@@ -74,7 +76,7 @@ class HttpClient:
         self.api = settings.spec.display_name
         self._policy = RetryPolicy(max_attempts=settings.max_attempts)
         if limiter is None and settings.requests_per_minute > 0:
-            limiter = shared_rate_limiter(settings.account, settings.requests_per_minute)
+            limiter = _default_limiter(settings)
         self._limiter = limiter
         self._sleep = sleep
         self._clock = clock
@@ -128,7 +130,7 @@ class HttpClient:
         attempt = 0
         while True:
             attempt += 1
-            self._wait_for_slot(method, path, deadline)
+            slot = self._wait_for_slot(method, path, deadline)
             started = self._clock()
             try:
                 response = self._http.request(
@@ -152,6 +154,9 @@ class HttpClient:
                     headers=response.headers,
                     codes=self.settings.spec.error_codes,
                 )
+            finally:
+                self._settle_slot(slot)
+            self._heed_retry_after(error)
 
             delay = retry_delay(
                 self._policy, attempt, error, idempotent=idempotent, rand=self._rand
@@ -185,18 +190,33 @@ class HttpClient:
         key = self.settings.api_key.get_secret_value()
         return text.replace(key, REDACTED) if key else text
 
-    def _wait_for_slot(self, method: str, path: str, deadline: Deadline) -> None:
-        if self._limiter is not None and not self._limiter.acquire(deadline.remaining()):
-            raise DeadlineExceededError(
-                f"the operation deadline of {deadline.seconds:g} s would pass while waiting "
-                "for the client-side rate limit; lower the number of parallel operations "
-                "or raise operationTimeout",
-                api=self.api,
-                method=method,
-                path=path,
-                request_sent=False,
-            )
+    def _wait_for_slot(self, method: str, path: str, deadline: Deadline) -> Slot | None:
+        """Wait for the request's place in the pacing window; the caller settles it once the
+        answer arrived (``_settle_slot``), whatever the outcome."""
+        slot = None
+        if self._limiter is not None:
+            try:
+                slot = self._limiter.acquire(deadline.remaining(), lease=self._lease())
+            except PacingStoreError as exc:
+                raise TransportError(
+                    str(exc),
+                    api=self.api,
+                    method=method,
+                    path=path,
+                    request_sent=False,
+                ) from None
+            if slot is None:
+                raise DeadlineExceededError(
+                    f"the operation deadline of {deadline.seconds:g} s would pass while waiting "
+                    "for the client-side rate limit; lower the number of parallel operations "
+                    "or raise operationTimeout",
+                    api=self.api,
+                    method=method,
+                    path=path,
+                    request_sent=False,
+                )
         if deadline.expired():
+            self._settle_slot(slot)
             raise DeadlineExceededError(
                 f"the operation deadline of {deadline.seconds:g} s has passed",
                 api=self.api,
@@ -204,6 +224,27 @@ class HttpClient:
                 path=path,
                 request_sent=False,
             )
+        return slot
+
+    def _lease(self) -> float:
+        # The longest an attempt can take to reach the server: an unsettled slot (its
+        # process died) counts as in flight until then.
+        return self.settings.connect_timeout + self.settings.read_timeout
+
+    def _settle_slot(self, slot: Slot | None) -> None:
+        if self._limiter is not None and slot is not None:
+            self._limiter.settle(slot)
+
+    def _heed_retry_after(self, error: ApiError) -> None:
+        """A 429's Retry-After is the server's word on its window: everyone sharing the
+        pacing window waits that long, not only the request that was refused. (Capped like
+        the retry's own wait: a window kept in a file outlives this run.)"""
+        if (
+            self._limiter is not None
+            and isinstance(error, RateLimitedError)
+            and error.retry_after is not None
+        ):
+            self._limiter.hold(min(error.retry_after, self._policy.max_retry_after))
 
     def _timeout(self, deadline: Deadline) -> httpx.Timeout:
         remaining = deadline.remaining()
@@ -241,16 +282,33 @@ class HttpClient:
             return None
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than json goes
+            # Redact before cutting (a cut through the key would leave a part of it), then
+            # one line: an HTML page's line breaks would break the error line.
+            shown = " ".join(self.redact(response.text)[:1000].split())[:200]
             raise UnexpectedResponseError(
-                # Redact before cutting: a cut through the key would leave a part of it.
-                "the answer is not JSON: " + self.redact(response.text)[:200],
+                "the answer is not readable JSON: " + shown,
                 api=self.api,
                 method=method,
                 path=path,
                 status=response.status_code,
                 outcome_unknown=applied,
             ) from None
+
+
+def _default_limiter(settings: ApiSettings) -> RateLimiter:
+    """The account's shared limiter: machine-local, or in Redis when a URL is set."""
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    setting = f"{settings.spec.namespace}:redisUrl"
+    try:
+        return shared_rate_limiter(
+            settings.account,
+            settings.requests_per_minute,
+            redis_url=redis_url,
+            redis_setting=setting,
+        )
+    except PacingStoreError as exc:
+        raise ConfigurationError(str(exc)) from None
 
 
 def _may_have_been_applied(error: ApiError) -> bool:

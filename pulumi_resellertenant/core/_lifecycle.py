@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
 from ._api_client import ApiClient
 from ._deadline import Deadline
 from ._errors import ApiError, NotFoundError, ResellerTenantError
+from ._listings import Listing
 from ._resource_model import TenantArgs, TenantState
 from ._settings import ApiSpec
 
@@ -82,6 +83,21 @@ class TenantLifecycle(Generic[A, S, C]):
         """The live tenant as state, keeping what only ``old`` knows; None when gone."""
         raise NotImplementedError
 
+    def list_tenants(self, client: C, deadline: Deadline) -> Mapping[str, Any]:
+        """Every tenant of the account by id, as the API lists them (all pages)."""
+        raise NotImplementedError
+
+    def look_again(self, id_: str, missed: Listing[Any], client: C, deadline: Deadline) -> Any:
+        """The tenant a listing did not show, looked for once more before it is called gone
+        (None: gone). By default in a listing started after that one finished, which every
+        read that missed shares."""
+        return self.listing(client, deadline, taken_after=missed.finished).tenants.get(id_)
+
+    def settle(self, state: S, client: C, deadline: Deadline) -> S:
+        """``state`` ready for an update or delete of the live tenant (an API whose create
+        may record a provisional id resolves it here; ``find`` resolves it for a read)."""
+        return state
+
     def delete_tenant(self, id_: str, state: S, client: C, deadline: Deadline) -> None:
         """Delete (or whatever the API offers instead); NotFoundError means already gone."""
         raise NotImplementedError
@@ -93,6 +109,11 @@ class TenantLifecycle(Generic[A, S, C]):
         ``new`` holds the known inputs; those in ``unknown`` are not known yet (None).
         ``client()`` gives the client: a check that needs no API needs no key either."""
         return []
+
+    def unsettled(self, id_: str) -> bool:
+        """Whether this id is provisional, so the next ``pulumi up`` updates the tenant to
+        settle it even when no input changed."""
+        return False
 
     def replaces(self, name: str, id_: str, new: Any) -> bool:
         """Whether a change of this input replaces the tenant (``new`` may be unknown)."""
@@ -107,6 +128,28 @@ class TenantLifecycle(Generic[A, S, C]):
         return None
 
     # --- what every API does the same way ------------------------------------------------
+
+    def listing(
+        self,
+        client: C,
+        deadline: Deadline,
+        *,
+        taken_after: float | None = None,
+        gather: float = 0.0,
+    ) -> Listing[Any]:
+        """The account's tenants from the process's coalesced listings (see ``_listings``):
+        one taken after ``taken_after``, by default after this client's last write."""
+        after = client.last_write_at if taken_after is None else taken_after
+        return client.listings.get(
+            lambda: self.list_tenants(client, deadline), taken_after=after, gather=gather
+        )
+
+    def listed(self, id_: str, client: C, deadline: Deadline) -> Any:
+        """The live tenant with this id from the coalesced listing; None only when a second
+        look agrees that it is gone."""
+        listing = self.listing(client, deadline)
+        tenant = listing.tenants.get(id_)
+        return tenant if tenant is not None else self.look_again(id_, listing, client, deadline)
 
     def create(self, args: A, client: C, deadline: Deadline) -> S:
         created = self.create_tenant(args, client, deadline)
@@ -128,11 +171,13 @@ class TenantLifecycle(Generic[A, S, C]):
     def update(self, old: S, args: A, changed: Collection[str], client: C, deadline: Deadline) -> S:
         """Apply the changed inputs. ``old`` is the state Pulumi recorded, not necessarily the
         live tenant: changed inputs are applied even where it already shows them."""
+        old = self.settle(old, client, deadline)
         return self.converge(client, old, args, deadline, force=changed)
 
     def delete(self, id_: str, state: S, client: C, deadline: Deadline) -> None:
         try:
-            self.delete_tenant(id_, state, client, deadline)
+            state = self.settle(state, client, deadline)
+            self.delete_tenant(state.resource_id, state, client, deadline)
         except NotFoundError:
             self.log.warning("%s tenant %s was already gone", self.spec.display_name, id_)
 

@@ -65,9 +65,9 @@ def default_hint(spec: ApiSpec, error: ResellerTenantError) -> str | None:
         # last `pulumi up`, so a key changed since then reaches them only with --run-program.
         return (
             f"Check the API key: `pulumi config set --secret {ns}:apiKey <key>` "
-            f"or the environment variable {env_var(spec, 'apiKey')}; after changing it, "
-            "run `pulumi refresh` and `pulumi destroy` with --run-program (without it they "
-            "use the settings of the last `pulumi up`)"
+            f"or the environment variable {env_var(spec, 'apiKey')}; after changing it in "
+            "stack config, run `pulumi refresh` and `pulumi destroy` with --run-program "
+            "(without it they use the settings of the last `pulumi up`)"
         )
     if isinstance(error, PermissionDeniedError):
         return "The API key may not manage this tenant: it belongs to another reseller account"
@@ -80,8 +80,8 @@ def default_hint(spec: ApiSpec, error: ResellerTenantError) -> str | None:
         return "Correct the input the API named"
     if isinstance(error, RateLimitedError):
         return (
-            f"The API kept rate limiting this key: lower {ns}:requestsPerMinute "
-            "or run `pulumi up --parallel 2`"
+            f"The API kept rate limiting this key: lower {ns}:requestsPerMinute, "
+            "or run the same command again with --parallel 2"
         )
     if isinstance(error, DeadlineExceededError):
         return f"Raise {ns}:operationTimeout (seconds) or try again"

@@ -1,38 +1,58 @@
-"""Client-side pacing: at most N requests in any rolling window, shared by every thread.
+"""Client-side pacing: at most N requests in any rolling window, shared by every thread of the
+process, by every process of the machine and, given a Redis URL, by several machines.
 
-A ``pulumi up`` runs resource operations on several threads that all use one API key. Pacing
-them here keeps the process under the API's limit instead of collecting 429 answers.
+A ``pulumi up`` runs resource operations on several threads, its preview and its update are two
+provider processes, and several stacks may deploy at once with one API key. All of them draw
+from one window per account (``_pacing_stores``), so together they stay under the API's limit
+instead of collecting 429 answers.
 
-The limit is enforced as the APIs state it ("60 requests per minute"): no window of
-``window`` seconds ever holds more than ``limit`` requests, and each request goes as early as
-that allows. A small run is never slowed down; a large one sends ``limit`` requests, then each
-further one as the oldest leaves the window. (Even spacing, as a token bucket does it, would
-make a 30-request run wait half a minute under a 60/min limit for no gain.)
+The limit is enforced as the APIs state it ("60 requests per minute"): no window holds more than
+``limit`` requests, and each request goes as early as that allows. A small run is never slowed
+down; a large one sends ``limit`` requests, then each further one a window after the answer of
+the one it replaces (``_pacing`` says why the answer's time, not the send time). When the server
+still answers 429 with a Retry-After, the whole window waits until then (``hold``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import sqlite3
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
+from ._pacing import Blocked, Decision, Granted, Refused, Window, hold, reserve, settle
+from ._pacing_stores import MemoryStore, PacingStoreError, RedisStore, SqliteStore, WindowStore
 from ._settings import Account
 
-__all__ = ["RateLimiter", "shared_rate_limiter"]
+__all__ = ["PacingStoreError", "RateLimiter", "Slot", "shared_rate_limiter"]
+
+log = logging.getLogger("pulumi_resellertenant.pacing")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A request's place in the window; hand it back to ``settle`` once its answer arrived."""
+
+    id: str
 
 
 class RateLimiter:
-    """Thread-safe sliding-window limiter. Each caller reserves its send time under a short
-    lock, then sleeps outside it, so waiting threads are served in the order they arrived."""
+    """Thread-safe sliding-window limiter over a window store. Threads of this process take
+    their send times one after another, in the order they asked, then sleep without a lock."""
 
     def __init__(
         self,
         limit: int,
         window: float = 60.0,
         *,
+        store: WindowStore | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        poll: float = 0.05,
     ) -> None:
         if limit < 1:
             raise ValueError("limit must be at least 1")
@@ -40,45 +60,139 @@ class RateLimiter:
             raise ValueError("window must be positive")
         self.limit = limit
         self.window = window
+        self.store: WindowStore = store if store is not None else MemoryStore(clock)
         self._clock = clock
         self._sleep = sleep
-        self._lock = threading.Lock()
-        # Send times of the last `limit` reservations, oldest first; never decreasing.
-        self._sent: deque[float] = deque(maxlen=limit)
+        self._poll = poll
+        self._queue = threading.Lock()
 
-    def reserve(self, max_wait: float | None = None) -> float | None:
-        """Take the earliest send time the limit allows and return how long to wait for it,
-        or None (taking nothing) when that wait would exceed ``max_wait``."""
-        with self._lock:
-            now = self._clock()
-            at = now
-            if len(self._sent) == self.limit:
-                # The new request may go once the oldest of the last `limit` leaves the window.
-                at = max(now, self._sent[0] + self.window)
-            if max_wait is not None and at - now > max_wait:
-                return None
-            self._sent.append(at)
-            return at - now
+    def reserve(self, max_wait: float | None = None, *, lease: float | None = None) -> float | None:
+        """Take the earliest send time the window allows (a slot, settled later or when its
+        lease ends) and return how long to wait for it, or None, taking nothing, when that
+        wait would exceed ``max_wait``."""
+        granted = self._take(max_wait, lease)
+        return None if granted is None else granted[1]
 
-    def acquire(self, max_wait: float | None = None) -> bool:
-        """Wait for a slot; False (without waiting) when it would take longer than max_wait."""
-        wait = self.reserve(max_wait)
-        if wait is None:
-            return False
+    def acquire(self, max_wait: float | None = None, *, lease: float | None = None) -> Slot | None:
+        """Wait for a slot; None (without waiting) when it would take longer than max_wait.
+
+        ``lease``: the longest the request can take to reach the server (by default one
+        window); an unsettled slot counts as in flight until then.
+        """
+        granted = self._take(max_wait, lease)
+        if granted is None:
+            return None
+        slot, wait = granted
         if wait > 0:
             self._sleep(wait)
-        return True
+        return slot
+
+    def settle(self, slot: Slot) -> None:
+        """The slot's answer arrived (or its attempt ended, whatever the outcome)."""
+        self._quietly(lambda w, now: settle(w, now, slot=slot.id, span=self.window))
+
+    def hold(self, seconds: float) -> None:
+        """The server asked to wait ``seconds`` (Retry-After): nobody sharing the window sends
+        before then."""
+        if seconds > 0:
+            self._quietly(lambda w, now: hold(w, now, seconds=seconds, span=self.window))
+
+    def _take(self, max_wait: float | None, lease: float | None) -> tuple[Slot, float] | None:
+        slot = Slot(uuid.uuid4().hex[:16])
+        lease = self.window if lease is None else lease
+        started = self._clock()
+        with self._queue:
+            while True:
+                budget = None if max_wait is None else max_wait - (self._clock() - started)
+
+                def change(w: Window, now: float, budget: float | None = budget) -> Decision:
+                    return reserve(
+                        w,
+                        now,
+                        slot=slot.id,
+                        limit=self.limit,
+                        span=self.window,
+                        lease=lease,
+                        max_wait=budget,
+                        poll=self._poll,
+                    )
+
+                decision = self.store.update(change)
+                if isinstance(decision, Granted):
+                    return slot, decision.wait
+                if isinstance(decision, Refused):
+                    return None
+                assert isinstance(decision, Blocked)
+                if budget is None:
+                    self._sleep(decision.retry_in)
+                elif budget <= 0:
+                    return None  # the whole max_wait went on waiting for answers
+                else:
+                    self._sleep(min(decision.retry_in, budget))
+
+    def _quietly(self, change: Callable[[Window, float], None]) -> None:
+        # After the request: a failure to record it must not fail a request that was applied.
+        try:
+            self.store.update(change)
+        except PacingStoreError as exc:
+            log.warning("pacing: %s", exc)
 
 
-_registry: dict[Account, RateLimiter] = {}
+@dataclass(frozen=True)
+class _Entry:
+    limiter: RateLimiter
+    requests_per_minute: int
+    redis_digest: str | None
+    """A digest of the Redis URL, which may hold a password."""
+
+
+_registry: dict[Account, _Entry] = {}
 _registry_lock = threading.Lock()
 
 
-def shared_rate_limiter(account: Account, requests_per_minute: int) -> RateLimiter:
-    """The process-wide limiter of one account (the API counts per key); a changed rate
-    replaces it."""
+def shared_rate_limiter(
+    account: Account,
+    requests_per_minute: int,
+    *,
+    redis_url: str | None = None,
+    redis_setting: str = "redisUrl",
+    environ: Mapping[str, str] | None = None,
+) -> RateLimiter:
+    """The process-wide limiter of one account (the API counts per key), over the account's
+    machine-local window, or its Redis window when ``redis_url`` is given. A changed rate or
+    URL replaces it.
+
+    Raises ``PacingStoreError`` when Redis is asked for but its client is not installed. A
+    machine-local file that cannot be kept falls back, with a warning, to this process alone.
+    """
+    redis_digest = hashlib.sha256(redis_url.encode()).hexdigest() if redis_url else None
     with _registry_lock:
-        limiter = _registry.get(account)
-        if limiter is None or limiter.limit != requests_per_minute:
-            limiter = _registry[account] = RateLimiter(requests_per_minute, 60.0)
+        entry = _registry.get(account)
+        if entry is not None and (entry.requests_per_minute, entry.redis_digest) == (
+            requests_per_minute,
+            redis_digest,
+        ):
+            return entry.limiter
+        store = _store_for(account, redis_url, redis_setting, environ)
+        limiter = RateLimiter(requests_per_minute, 60.0, store=store)
+        _registry[account] = _Entry(limiter, requests_per_minute, redis_digest)
         return limiter
+
+
+def _store_for(
+    account: Account,
+    redis_url: str | None,
+    redis_setting: str,
+    environ: Mapping[str, str] | None,
+) -> WindowStore:
+    if redis_url:
+        return RedisStore.for_account(redis_url, account, redis_setting)
+    try:
+        return SqliteStore.for_account(account, environ)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning(
+            "pacing: no machine-local window (%s: %s); pacing this process alone",
+            type(exc).__name__,
+            exc,
+        )
+        return MemoryStore(time.time)

@@ -2,8 +2,9 @@
 
 Each setting has a config key in the API's namespace and an environment variable derived
 from it: ``<api>:apiKey`` / ``<API>_API_KEY``, ``<api>:requestsPerMinute`` /
-``<API>_REQUESTS_PER_MINUTE``. Stack config wins over the environment, the environment over
-the defaults. The API key is held as a ``SecretStr`` so it never shows in a repr or a log.
+``<API>_REQUESTS_PER_MINUTE``, ``<api>:redisUrl`` / ``<API>_REDIS_URL``. Stack config wins
+over the environment, the environment over the defaults. The API key is held as a
+``SecretStr`` so it never shows in a repr or a log.
 """
 
 from __future__ import annotations
@@ -79,7 +80,11 @@ class ApiSettings(BaseModel):
     """Deadline for one operation: every attempt, retry wait and rate-limit wait included."""
     max_attempts: Annotated[int, Field(ge=1, le=10)] = 4
     requests_per_minute: Annotated[int, Field(ge=0)]
-    """Client-side limit shared by every thread, in any rolling minute; 0 turns it off."""
+    """Client-side limit in any rolling minute, shared by every thread and process of this
+    machine (and by machines sharing ``redis_url``); 0 turns it off."""
+    redis_url: SecretStr | None = None
+    """A Redis server that holds the pacing window, for deploying from several machines with
+    one key (``redis://``, ``rediss://`` or ``unix://``); a secret, as it may hold a password."""
 
     @property
     def account(self) -> Account:
@@ -98,6 +103,21 @@ class ApiSettings(BaseModel):
             raise ValueError("is empty")
         return key
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, url: SecretStr | None) -> SecretStr | None:
+        if url is None or not url.get_secret_value().strip():
+            return None
+        # The message never shows the URL: it may hold a password.
+        parts = urlsplit(url.get_secret_value().strip())
+        if parts.scheme not in ("redis", "rediss", "unix"):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        if parts.scheme != "unix" and not parts.hostname:
+            raise ValueError("must name a host (redis://host:6379/0)")
+        if parts.scheme == "unix" and not parts.path:
+            raise ValueError("must name a socket path (unix:///run/redis.sock)")
+        return SecretStr(url.get_secret_value().strip())
+
 
 # Setting name -> stack config key suffix. The environment variable derives from the key.
 _KEYS = {
@@ -108,6 +128,7 @@ _KEYS = {
     "operation_timeout": "operationTimeout",
     "max_attempts": "maxAttempts",
     "requests_per_minute": "requestsPerMinute",
+    "redis_url": "redisUrl",
 }
 
 

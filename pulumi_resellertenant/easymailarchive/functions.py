@@ -2,30 +2,36 @@
 
 They read the same settings as ``easymailarchive.Tenant`` (stack config
 ``easymailarchive:*``, then the environment) and call the API when the program runs,
-during preview too.
+during preview too. Outside a program, ``stack=`` (and ``cwd=``, the project directory)
+reads a stack's config through the ``pulumi`` CLI instead; without them the environment
+alone applies there.
 """
 
 from __future__ import annotations
 
 import os
 
-from pulumi_resellertenant.core import load_settings, stack_config
+from pulumi_resellertenant.core import settings_for
 
 from .client import EASYMAILARCHIVE, EasyMailArchiveClient
 from .models import ArchiveTenant, TenantUsage
 
 __all__ = ["get_tenant_usage", "list_tenants"]
 
+PathText = str | os.PathLike[str]
 
-def list_tenants() -> list[ArchiveTenant]:
+
+def list_tenants(*, stack: str | None = None, cwd: PathText | None = None) -> list[ArchiveTenant]:
     """Every tenant of the reseller account, across all pages."""
-    return _client().list_tenants()
+    return _client(stack, cwd).list_tenants()
 
 
-def get_tenant_usage(slug: str) -> TenantUsage:
+def get_tenant_usage(
+    slug: str, *, stack: str | None = None, cwd: PathText | None = None
+) -> TenantUsage:
     """Users, storage and message counts of one tenant."""
-    return _client().get_usage(slug)
+    return _client(stack, cwd).get_usage(slug)
 
 
-def _client() -> EasyMailArchiveClient:
-    return EasyMailArchiveClient.shared(load_settings(EASYMAILARCHIVE, stack_config, os.environ))
+def _client(stack: str | None, cwd: PathText | None) -> EasyMailArchiveClient:
+    return EasyMailArchiveClient.shared(settings_for(EASYMAILARCHIVE, stack=stack, cwd=cwd))

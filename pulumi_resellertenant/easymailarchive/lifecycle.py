@@ -1,7 +1,9 @@
 """What is Easy Mail Archive's own in a tenant's lifecycle.
 
 The slug is the tenant's id. The API has no delete: delete suspends, and the archive stays.
-A create whose answer was lost is resolved by looking the slug up, never by posting again.
+A create whose answer was lost is resolved by looking the slug up: the tenant is taken when it
+exists, and posted again only when the slug is proven free. Reads take their tenant from the
+coalesced listing of the account (one request per page for a whole refresh).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from pulumi_resellertenant.core import (
     ConflictError,
     Created,
     Deadline,
+    Listing,
     NotFoundError,
     PermissionDeniedError,
     ResellerTenantError,
     TenantLifecycle,
+    backoff,
 )
 
 from .client import EasyMailArchiveClient
@@ -26,6 +30,11 @@ from .models import ArchiveTenant
 from .tenant_models import EasyMailArchiveTenantArgs, EasyMailArchiveTenantState
 
 __all__ = ["EasyMailArchiveLifecycle"]
+
+_MAX_POSTS = 5
+"""POSTs of one create at most, each after a lost answer proven to have made nothing."""
+_REPOST_FIRST_DELAY = 0.5
+"""Seconds before the first re-POST, doubling: 5xx answers come in bursts."""
 
 Args = EasyMailArchiveTenantArgs
 State = EasyMailArchiveTenantState
@@ -39,22 +48,31 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
     # --- create --------------------------------------------------------------------------
 
     def create_tenant(self, args: Args, client: Client, deadline: Deadline) -> Created[State]:
-        try:
-            tenant = client.create_tenant(args.slug, args.name, deadline=deadline)
-        except ConflictError:
-            if not args.adopt_existing:
-                raise
-            return Created(_state(self._adopt(client, args.slug, deadline), args), fresh=False)
-        except ApiError as error:
-            if not error.outcome_unknown:
-                raise
-            found = self._after_lost_answer(client, args, error, deadline)
-            return Created(_state(found, args), fresh=False)
-        return Created(_state(tenant, args))
-
-    def after_create(self, client: Client, state: State, deadline: Deadline) -> State:
-        # The create answer has no usage figures; the show answer has them all.
-        return _merged(state, client.get_tenant(state.slug, deadline=deadline))
+        for attempt in range(_MAX_POSTS):
+            if attempt:
+                backoff(_REPOST_FIRST_DELAY * 2 ** (attempt - 1), deadline)
+            try:
+                tenant = client.create_tenant(args.slug, args.name, deadline=deadline)
+            except ConflictError:
+                if not args.adopt_existing:
+                    raise
+                return Created(_state(self._adopt(client, args.slug, deadline), args), fresh=False)
+            except ApiError as error:
+                if not error.outcome_unknown:
+                    raise
+                lost = error
+                found = self._after_lost_answer(client, args, error, deadline)
+                if found is not None:
+                    return Created(_state(found, args), fresh=False)
+                continue  # the slug is free: nothing was created, so posting again is safe
+            # Assumed, to spare a request: a tenant created this instant has no users and
+            # no stored mail yet (the create answer has no usage figures; a refresh reads them).
+            return Created(_state(tenant, args, users_count=0, storage_bytes=0))
+        raise ResellerTenantError(
+            f"POST {lost.path} got no usable answer {_MAX_POSTS} times ({lost.message}); each "
+            f"time tenant {args.slug} still did not exist, so nothing was created: run "
+            "`pulumi up` again"
+        ) from lost
 
     def _adopt(self, client: Client, slug: str, deadline: Deadline) -> ArchiveTenant:
         # 409 says the slug is taken, not by whom: reading it tells ours (200) from another
@@ -67,22 +85,26 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
 
     def _after_lost_answer(
         self, client: Client, args: Args, error: ApiError, deadline: Deadline
-    ) -> ArchiveTenant:
-        """The POST may have created the tenant; look, never post twice."""
+    ) -> ArchiveTenant | None:
+        """The POST may have created the tenant: look the slug up, never post blindly. The
+        tenant when it exists with the requested name; None when the slug is free."""
         slug, name = args.slug, args.name
         try:
             tenant = client.get_tenant(slug, deadline=deadline)
         except NotFoundError:
-            raise ResellerTenantError(
-                f"{error.api}: POST {error.path} got no usable answer ({error.message}) and "
-                f"tenant {slug} does not exist, so nothing was created: run `pulumi up` again"
-            ) from error
+            self.log.warning(
+                "Easy Mail Archive: creating %s got no usable answer (%s) and the slug is "
+                "free, so nothing was created",
+                slug,
+                error.message,
+            )
+            return None
         if tenant.name != name:
             raise ResellerTenantError(
-                f"{error.api}: POST {error.path} got no usable answer ({error.message}); "
-                f"tenant {slug} exists in this account but is named {tenant.name!r}, not "
-                f"{name!r}, so it may not be the one this create made: if it is yours, set "
-                "adopt_existing=True to take it over"
+                f"POST {error.path} got no usable answer ({error.message}); tenant {slug} "
+                f"exists in this account but is named {tenant.name!r}, not {name!r}, so it may "
+                "not be the one this create made: if it is yours, set adopt_existing=True to "
+                "take it over"
             ) from error
         self.log.warning(
             "Easy Mail Archive: the answer to creating %s was lost; found it with the "
@@ -104,12 +126,21 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
 
     # --- read and delete -----------------------------------------------------------------
 
-    def find(self, id_: str, old: State, client: Client, deadline: Deadline) -> State | None:
+    def list_tenants(self, client: Client, deadline: Deadline) -> dict[str, Any]:
+        return {tenant.slug: tenant for tenant in client.list_tenants(deadline=deadline)}
+
+    def look_again(
+        self, id_: str, missed: Listing[Any], client: Client, deadline: Deadline
+    ) -> ArchiveTenant | None:
+        # One show costs less than listing every page again.
         try:
-            tenant = client.get_tenant(id_, deadline=deadline)
+            return client.get_tenant(id_, deadline=deadline)
         except NotFoundError:
             return None
-        return _merged(old, tenant)
+
+    def find(self, id_: str, old: State, client: Client, deadline: Deadline) -> State | None:
+        tenant = self.listed(id_, client, deadline)
+        return None if tenant is None else _merged(old, tenant)
 
     def delete_tenant(self, id_: str, state: State, client: Client, deadline: Deadline) -> None:
         client.suspend_tenant(id_, deadline=deadline)
@@ -135,9 +166,12 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
         return None
 
 
-def _state(tenant: ArchiveTenant, args: Args) -> State:
-    """The state of a tenant just created, found or adopted under ``args``."""
-    state = EasyMailArchiveTenantState.model_validate({**dict(args), "suspended": tenant.suspended})
+def _state(tenant: ArchiveTenant, args: Args, **assumed: Any) -> State:
+    """The state of a tenant just created, found or adopted under ``args``; ``assumed``:
+    outputs the answer lacks, known without asking."""
+    state = EasyMailArchiveTenantState.model_validate(
+        {**dict(args), **assumed, "suspended": tenant.suspended}
+    )
     return _merged(state, tenant)
 
 

@@ -21,11 +21,17 @@ __all__ = ["EasyMailArchiveTenantArgs", "EasyMailArchiveTenantState"]
 
 def _slug(value: Any) -> str:
     if not isinstance(value, str):
-        raise InputProblem(f"must be a string, got {value!r}")
+        raise InputProblem(f"must be a string, got {_shown(value)}")
     problem = slug_problem(value)
     if problem:
-        raise InputProblem(f"{problem}, got {value!r}")
+        raise InputProblem(f"{problem}, got {_shown(value)}")
     return value
+
+
+def _shown(value: Any) -> str:
+    # A failure is one readable line, however long the refused value.
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class EasyMailArchiveTenantArgs(TenantArgs):

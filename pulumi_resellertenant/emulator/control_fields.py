@@ -12,6 +12,7 @@ from typing import Any
 from starlette.requests import Request
 
 from .bodies import is_int, json_body, raise_if_invalid
+from .bounds import MAX_SETTING
 from .errors import ErrorAnswer, FieldErrors
 
 CONTROL_PREFIX = "/_emulator"
@@ -63,3 +64,82 @@ def require(key: str, value: object, errors: FieldErrors) -> None:
     """A required field that is absent (and not already noted as invalid)."""
     if value is None and key not in errors:
         errors[key] = [f"The {key} field is required."]
+
+
+# --- faults (POST /_emulator/faults) ----------------------------------------------------------
+
+FAULT_FIELDS = frozenset(
+    {
+        "method",
+        "path",
+        "status",
+        "count",
+        "latency_ms",
+        "drop_after_commit",
+        "retry_after",
+        "body",
+        "body_text",
+        "content_type",
+        "after_commit",
+    }
+)
+MAX_LATENCY_MS = 60_000
+
+
+def fault_fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of ``FaultRegistry.add`` from a control body; a 422 naming every
+    bad field otherwise."""
+    errors: FieldErrors = {}
+    reject_unknown(body, FAULT_FIELDS, errors)
+    count = int_field(body, "count", errors, low=1, high=MAX_SETTING)
+    fields: dict[str, Any] = {
+        "method": str_field(body, "method", errors),
+        "path": str_field(body, "path", errors),
+        "status": int_field(body, "status", errors, low=200, high=599),
+        "count": 1 if count is None else count,
+        "latency_ms": int_field(body, "latency_ms", errors, low=0, high=MAX_LATENCY_MS) or 0,
+        "retry_after": int_field(body, "retry_after", errors, low=0, high=MAX_SETTING),
+        "body": body.get("body"),
+        "body_text": body.get("body_text"),
+        "content_type": str_field(body, "content_type", errors),
+        "drop_after_commit": _bool_field(body, "drop_after_commit", errors),
+        "after_commit": _bool_field(body, "after_commit", errors),
+    }
+    if fields["body"] is not None and not isinstance(fields["body"], dict):
+        errors["body"] = ["The body must be a JSON object."]
+    if fields["body_text"] is not None and not isinstance(fields["body_text"], str):
+        errors["body_text"] = ["The body_text must be a string."]
+    if not errors:
+        _check_fault_combination(fields, errors)
+    check(errors)
+    return fields
+
+
+def _check_fault_combination(fields: Mapping[str, Any], errors: FieldErrors) -> None:
+    status, drop, after = fields["status"], fields["drop_after_commit"], fields["after_commit"]
+    answers = status is not None or fields["body"] is not None or fields["body_text"] is not None
+    if status is None and not fields["latency_ms"] and not drop and not after:
+        errors["fault"] = [
+            "Give at least one of status, latency_ms, drop_after_commit, after_commit."
+        ]
+    elif status is not None and drop:
+        # A status fault answers without processing: there is no commit to drop after.
+        errors["drop_after_commit"] = ["A fault cannot have both status and drop."]
+    elif drop and after:
+        errors["after_commit"] = ["A fault cannot both drop and replace the answer."]
+    elif after and not answers:
+        errors["after_commit"] = ["An after_commit fault needs a status, body or body_text."]
+    if fields["body"] is not None and fields["body_text"] is not None:
+        errors["body_text"] = ["Give body or body_text, not both."]
+    replaced = fields["body"] is not None or fields["body_text"] is not None
+    if (replaced or fields["content_type"] is not None) and status is None and not after:
+        # Nothing would answer with them: a fault that passes the request through.
+        errors["status"] = ["A body or content_type needs a status or after_commit."]
+
+
+def _bool_field(body: Mapping[str, Any], key: str, errors: FieldErrors) -> bool:
+    value = body.get(key, False)
+    if not isinstance(value, bool):
+        errors[key] = [f"The {key} must be a boolean."]
+        return False
+    return value

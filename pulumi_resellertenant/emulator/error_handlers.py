@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from .api_paths import ApiPaths
@@ -48,7 +48,7 @@ def install_error_handlers(app: FastAPI, paths: ApiPaths) -> None:
     async def unexpected(request: Request, exc: Exception) -> Response:
         # A bug in the emulator, not an emulated answer: never expected to run, except for an
         # injected dropped response, whose headers are already out (this answer is discarded).
-        if not isinstance(exc, DroppedResponse):
+        if not isinstance(exc, DroppedResponse | ClientDisconnect):
             logger.error("unexpected error on %s %s: %r", request.method, request.url.path, exc)
         return paths.error(request.url.path, 500, "INTERNAL_ERROR", "Server Error").response()
 

@@ -1,4 +1,5 @@
-"""Injected faults: latency, canned error answers, and responses lost after the commit."""
+"""Injected faults: latency, canned answers (error or malformed), and answers lost or replaced
+after the commit."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import fnmatch
 import threading
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from starlette.responses import JSONResponse, Response
+
+# What a raw body is served as unless the fault names a content type.
+TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
 @dataclass
@@ -19,6 +25,13 @@ class Fault:
     drop_after_commit: bool
     retry_after: int | None
     body: dict[str, Any] | None
+    body_text: str | None = None
+    """A raw body, sent as is: garbage JSON, an HTML page, a huge answer."""
+    content_type: str | None = None
+    """The answer's Content-Type, exactly as given (overrides the body's own)."""
+    after_commit: bool = False
+    """Process the request for real, then answer with this fault's status and body: a
+    server that committed and then failed, or answered with something unreadable."""
 
     def matches(self, method: str, path: str) -> bool:
         if self.remaining <= 0:
@@ -29,6 +42,22 @@ class Fault:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def answer(self, status: int, error: Response, headers: dict[str, str] | None) -> Response:
+        """The answer this fault gives with ``status``: its own body, raw or JSON, or
+        ``error`` (the API's error shape) when it has none."""
+        response: Response
+        if self.body_text is not None:
+            response = Response(
+                self.body_text, status_code=status, headers=headers, media_type=TEXT_CONTENT_TYPE
+            )
+        elif self.body is not None:
+            response = JSONResponse(self.body, status_code=status, headers=headers)
+        else:
+            response = error
+        if self.content_type is not None:
+            response.headers["content-type"] = self.content_type
+        return response
 
 
 class FaultRegistry:
@@ -50,6 +79,9 @@ class FaultRegistry:
         drop_after_commit: bool = False,
         retry_after: int | None = None,
         body: dict[str, Any] | None = None,
+        body_text: str | None = None,
+        content_type: str | None = None,
+        after_commit: bool = False,
     ) -> Fault:
         with self._lock:
             fault = Fault(
@@ -62,6 +94,9 @@ class FaultRegistry:
                 drop_after_commit=drop_after_commit,
                 retry_after=retry_after,
                 body=body,
+                body_text=body_text,
+                content_type=content_type,
+                after_commit=after_commit,
             )
             self._next_id += 1
             self._faults.append(fault)

@@ -10,7 +10,6 @@ import asyncio
 from collections.abc import Sequence
 
 from fastapi import APIRouter
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -107,6 +106,9 @@ class FaultMiddleware(_ApiRequestMiddleware):
             return
         if fault.latency_ms > 0:
             await asyncio.sleep(fault.latency_ms / 1000)
+        if fault.after_commit:
+            await self._answer_after_commit(fault, scope, receive, send)
+            return
         if fault.status is not None:
             await self._answer(fault, scope, receive, send)
             return
@@ -115,24 +117,37 @@ class FaultMiddleware(_ApiRequestMiddleware):
             return
         await self.app(scope, receive, send)
 
-    async def _answer(self, fault: Fault, scope: Scope, receive: Receive, send: Send) -> None:
-        """The fault's status, without processing the request."""
-        assert fault.status is not None
+    async def _answer(
+        self, fault: Fault, scope: Scope, receive: Receive, send: Send, status: int | None = None
+    ) -> None:
+        """The fault's answer (``status``, by default the fault's), without processing."""
+        status = fault.status if status is None else status
+        assert status is not None
         headers = None if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
         error = self.paths.error(
             scope["path"],
-            fault.status,
+            status,
             "INJECTED_FAULT",
-            f"Injected fault (HTTP {fault.status}).",
+            f"Injected fault (HTTP {status}).",
             headers=headers,
             injected=True,
         )
-        response = (
-            error.response()
-            if fault.body is None
-            else JSONResponse(fault.body, status_code=fault.status, headers=headers)
-        )
-        await response(scope, receive, send)
+        await fault.answer(status, error.response(), headers)(scope, receive, send)
+
+    async def _answer_after_commit(
+        self, fault: Fault, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """Process the request for real, then give the fault's answer instead of its own
+        (with the real status when the fault names none)."""
+        real_status = 500
+
+        async def discard(message: Message) -> None:
+            nonlocal real_status
+            if message["type"] == "http.response.start":
+                real_status = int(message["status"])
+
+        await self.app(scope, receive, discard)
+        await self._answer(fault, scope, receive, send, fault.status or real_status)
 
     async def _drop_after_commit(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Process the request for real, send only the headers, then cut the connection."""

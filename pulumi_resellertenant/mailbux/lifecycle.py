@@ -1,8 +1,10 @@
 """What is Mailbux's own in a tenant's lifecycle.
 
 The API has no show endpoint and its create answer may carry no id: the id comes from the
-tenant list, read at most once per operation. A create is never repeated once it may have
-reached the server, because a second POST would make a second tenant. Quota increases are
+tenant list, whose listings are shared by the reads and creates of a deployment. A create
+whose answer was lost compares the account's tenants with those listed before its POST: it
+takes the one new tenant, or posts again when none appeared (create_ledger); a second POST
+is never sent while the first may have made a tenant. Quota increases are
 claimed at ``check`` against the reseller pool, so a pool too small fails the preview.
 """
 
@@ -22,22 +24,37 @@ from pulumi_resellertenant.core import (
     ServerError,
     TenantLifecycle,
     TransportError,
+    UnexpectedResponseError,
+    backoff,
     is_unknown,
 )
 
 from .client import MailbuxClient
+from .create_ledger import CreateLedger, ledger_for
 from .errors import QUOTA_FIX, QuotaExceededError
 from .models import CreatedTenant, MailbuxTenant
 from .quota_budget import QuotaOverviewUnavailable, budget_for
 from .tenant_models import MailbuxTenantArgs, MailbuxTenantState
 
-__all__ = ["QUOTA_PRECHECK_SECONDS", "MailbuxLifecycle"]
+__all__ = ["QUOTA_PRECHECK_SECONDS", "MailbuxLifecycle", "is_provisional", "provisional_id"]
 
 QUOTA_PRECHECK_SECONDS = 15.0
 """The quota pre-check's own deadline, retries included: far below an operation's."""
 
 # Live statuses that mean the tenant is no more, should a list ever show such tenants.
 _GONE_STATUSES = frozenset({"terminated", "deleted"})
+
+_PROVISIONAL = "unresolved:"
+_MAX_POSTS = 5
+"""POSTs of one create at most, each after a lost answer proven to have made nothing."""
+_REPOST_FIRST_DELAY = 0.5
+"""Seconds before the first re-POST, doubling: 5xx answers come in bursts."""
+_LOOKUP_GATHER = 0.1
+"""Seconds a create's id look-up waits for others finishing at the same time to join it."""
+_LOOKUP_FIRST_DELAY = 0.5
+_LOOKUP_MAX_DELAY = 8.0
+_LOOKUP_RESERVE = 5.0
+"""Seconds of the deadline kept to return the new tenant (with its password) to Pulumi."""
 
 Args = MailbuxTenantArgs
 State = MailbuxTenantState
@@ -72,7 +89,7 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
 
         try:
             budget = budget_for(api.http.settings.account, available_gb)
-        except (TransportError, ServerError, RateLimitedError) as error:
+        except (TransportError, ServerError, RateLimitedError, UnexpectedResponseError) as error:
             self.log.warning(
                 "Mailbux quota pre-check skipped, the overview is unavailable: %s", error
             )
@@ -113,38 +130,138 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
     ) -> Created[State]:
         if args.adopt_tenant_id is not None:
             return Created(self._adopt(client, args, args.adopt_tenant_id, deadline), fresh=False)
+        ledger = ledger_for(client.http.settings.account)
+        self._take_baseline(client, deadline)
+        for attempt in range(_MAX_POSTS):
+            if attempt:
+                backoff(_REPOST_FIRST_DELAY * 2 ** (attempt - 1), deadline)
+            with ledger.posting(deadline):
+                posted_at = client.listings.now()
+                try:
+                    created = client.create_tenant(args.quota_gb, deadline=deadline)
+                except QuotaExceededError as error:
+                    raise _with_available_quota(client, error, args.quota_gb, deadline) from error
+                except ApiError as error:
+                    if not error.outcome_unknown:
+                        raise
+                    lost = error
+                else:
+                    tenant = self._created_tenant(client, created, deadline)
+                    ledger.claim(tenant.id)
+                    password = created.tenant_password.get_secret_value()
+                    state = _state(tenant, args, password=password, fallback_quota=created.quota_gb)
+                    return Created(state)
+            taken = self._after_lost_answer(client, ledger, args, posted_at, lost, deadline)
+            if taken is not None:
+                return Created(_state(taken, args, password=None), fresh=False)
+        raise ResellerTenantError(
+            f"POST {lost.path} got no usable answer {_MAX_POSTS} times ({lost.message}); each "
+            "time no new tenant appeared, so nothing was created: run `pulumi up` again"
+        ) from lost
+
+    def _take_baseline(self, client: MailbuxClient, deadline: Deadline) -> None:
+        """A listing finished before this process's first POST, once: what existed before
+        is what a create whose answer is lost compares with."""
+        if client.listings.seen_before(client.listings.now()) is not None:
+            return
         try:
-            created = client.create_tenant(args.quota_gb, deadline=deadline)
-        except QuotaExceededError as error:
-            raise _with_available_quota(client, error, args.quota_gb, deadline) from error
-        tenant = self._created_tenant(client, created, deadline)
-        password = created.tenant_password.get_secret_value()
-        return Created(_state(tenant, args, password=password, fallback_quota=created.quota_gb))
+            self.listing(client, deadline, taken_after=float("-inf"))
+        except ApiError as error:
+            self.log.warning("Mailbux tenant list unavailable before creating: %s", error)
+
+    def _after_lost_answer(
+        self,
+        client: MailbuxClient,
+        ledger: CreateLedger,
+        args: Args,
+        posted_at: float,
+        lost: ApiError,
+        deadline: Deadline,
+    ) -> MailbuxTenant | None:
+        """Whether the POST whose answer was lost made a tenant: the tenant it made (its
+        password is lost), or None when it made none and posting again is safe."""
+        with ledger.resolving(deadline):
+            before = client.listings.seen_before(posted_at)
+            after: Mapping[str, MailbuxTenant] = self.listing(
+                client, deadline, taken_after=client.listings.now()
+            ).tenants
+            claimed = ledger.claimed()
+            candidates = [
+                tenant
+                for id_, tenant in after.items()
+                if (before is None or id_ not in before)
+                and id_ not in claimed
+                and tenant.quota_gb in (None, args.quota_gb)
+                and tenant.status.lower() not in _GONE_STATUSES
+            ]
+            if before is not None and not candidates:
+                self.log.warning(
+                    "Mailbux: the answer to creating a tenant was lost (%s) and no new tenant "
+                    "appeared, so nothing was created",
+                    lost.message,
+                )
+                return None
+            if before is not None and len(candidates) == 1:
+                [tenant] = candidates
+                ledger.claim(tenant.id)
+                self.log.warning(
+                    "Mailbux: the answer to creating a tenant was lost (%s); tenant %s (%s) "
+                    "appeared meanwhile and is taken as the one it made: its one-time "
+                    "password was in the lost answer, so password_known is False",
+                    lost.message,
+                    tenant.id,
+                    tenant.tenant_username,
+                )
+                return tenant
+        raise _undecided(lost, candidates, known_before=before is not None) from lost
 
     def _created_tenant(
         self, client: MailbuxClient, created: CreatedTenant, deadline: Deadline
     ) -> MailbuxTenant:
+        """The tenant the POST made, with its id. The documented answer has none: it is in
+        the list, looked up in listings taken after the POST returned (creates finishing
+        together share one) until the deadline draws near. If it is still not found there,
+        the tenant is recorded under a provisional id rather than losing its password."""
         if created.id is not None:
-            return MailbuxTenant(
-                id=created.id,
-                tenant_username=created.tenant_username,
-                tenant_name=created.tenant_name,
-                quota_gb=created.quota_gb,
-                status=created.status,
-            )
-        # The documented answer has no id: the list is where the tenant's id is.
-        try:
-            for tenant in client.list_tenants(deadline=deadline):
-                if tenant.tenant_username == created.tenant_username:
-                    return tenant
-        except ApiError as error:
-            raise _lost_tenant(created, f"the tenant list could not be read: {error}") from error
-        raise _lost_tenant(created, "the tenant list does not show it")
+            return _tenant_of(created, created.id)
+        taken_after = client.listings.now()
+        delay = _LOOKUP_FIRST_DELAY
+        while True:
+            try:
+                listing = self.listing(
+                    client, deadline, taken_after=taken_after, gather=_LOOKUP_GATHER
+                )
+            except (TransportError, ServerError, RateLimitedError) as error:
+                why = f"the tenant list could not be read: {error}"
+                taken_after = client.listings.now()
+            except ApiError as error:
+                why = f"the tenant list could not be read: {error}"
+                break  # not a passing failure: waiting will not help
+            else:
+                tenants: Mapping[str, MailbuxTenant] = listing.tenants
+                for tenant in tenants.values():
+                    if tenant.tenant_username == created.tenant_username:
+                        return tenant
+                why = "the tenant list does not show it"
+                taken_after = listing.finished
+            if deadline.remaining() < delay + _LOOKUP_RESERVE:
+                break
+            backoff(delay, deadline)
+            delay = min(delay * 2, _LOOKUP_MAX_DELAY)
+        self.log.warning(
+            "Mailbux tenant %s was created but its id could not be found (%s): recorded with "
+            "its password under the provisional id %s, which the next `pulumi up` or "
+            "`pulumi refresh` resolves",
+            created.tenant_username,
+            why,
+            provisional_id(created.tenant_username),
+        )
+        return _tenant_of(created, provisional_id(created.tenant_username))
 
     def _adopt(
         self, client: MailbuxClient, args: Args, tenant_id: str, deadline: Deadline
     ) -> State:
-        tenant = client.get_tenant(tenant_id, deadline=deadline)
+        tenant = self.listed(tenant_id, client, deadline)
         if tenant is None or tenant.status.lower() in _GONE_STATUSES:
             raise InvalidInputError(
                 f"adopt_tenant_id {tenant_id!r} is not a tenant of this Mailbux reseller "
@@ -185,11 +302,45 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
 
     # --- read and delete -----------------------------------------------------------------
 
+    def list_tenants(self, client: MailbuxClient, deadline: Deadline) -> dict[str, Any]:
+        return {tenant.id: tenant for tenant in client.list_tenants(deadline=deadline)}
+
     def find(self, id_: str, old: State, client: MailbuxClient, deadline: Deadline) -> State | None:
-        tenant = client.get_tenant(id_, deadline=deadline)
+        if is_provisional(id_):
+            tenant = self._by_username(old.tenant_username, client, deadline)
+        else:
+            tenant = self.listed(id_, client, deadline)
         if tenant is None or tenant.status.lower() in _GONE_STATUSES:
             return None
-        return _refreshed(old, tenant)
+        return _refreshed(old, tenant).model_copy(update={"tenant_id": tenant.id})
+
+    def unsettled(self, id_: str) -> bool:
+        return is_provisional(id_)
+
+    def settle(self, state: State, client: MailbuxClient, deadline: Deadline) -> State:
+        if not is_provisional(state.tenant_id):
+            return state
+        tenant = self._by_username(state.tenant_username, client, deadline)
+        if tenant is None:
+            raise ResellerTenantError(
+                f"tenant {state.tenant_username} is recorded under the provisional id "
+                f"{state.tenant_id} and the tenant list does not show it: run `pulumi refresh` "
+                "to forget it if it is gone"
+            )
+        return state.model_copy(update={"tenant_id": tenant.id})
+
+    def _by_username(
+        self, username: str | None, client: MailbuxClient, deadline: Deadline
+    ) -> MailbuxTenant | None:
+        taken_after: float | None = None
+        for _ in range(2):  # a second, newer listing before calling it gone
+            listing = self.listing(client, deadline, taken_after=taken_after)
+            tenants: Mapping[str, MailbuxTenant] = listing.tenants
+            for tenant in tenants.values():
+                if tenant.tenant_username == username:
+                    return tenant
+            taken_after = listing.finished
+        return None
 
     def delete_tenant(
         self, id_: str, state: State, client: MailbuxClient, deadline: Deadline
@@ -216,16 +367,6 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
         if isinstance(quota, float) and quota.is_integer():
             quota = int(quota)  # as the user wrote it: numbers arrive as floats
         return f"tenant (quota_gb={quota})"
-
-    def hint(self, operation: str, error: ResellerTenantError) -> str | None:
-        if operation == "create" and isinstance(error, ApiError) and error.outcome_unknown:
-            return (
-                "The tenant may have been created although no usable answer came back; the "
-                "create was not repeated, to avoid a duplicate. Look for a new tenant in "
-                "mailbux.list_tenants() and set adopt_tenant_id to its id (its password is "
-                "lost), or run `pulumi up` again if there is none"
-            )
-        return None
 
 
 def _state(
@@ -268,11 +409,42 @@ def _refreshed(state: State, tenant: MailbuxTenant) -> State:
     )
 
 
-def _lost_tenant(created: CreatedTenant, why: str) -> ResellerTenantError:
+def provisional_id(username: str) -> str:
+    """The id a tenant is recorded under while its real one cannot be found."""
+    return f"{_PROVISIONAL}{username}"
+
+
+def is_provisional(id_: str | None) -> bool:
+    return bool(id_) and str(id_).startswith(_PROVISIONAL)
+
+
+def _tenant_of(created: CreatedTenant, tenant_id: str) -> MailbuxTenant:
+    return MailbuxTenant(
+        id=tenant_id,
+        tenant_username=created.tenant_username,
+        tenant_name=created.tenant_name,
+        quota_gb=created.quota_gb,
+        status=created.status,
+    )
+
+
+def _undecided(
+    lost: ApiError, candidates: list[MailbuxTenant], *, known_before: bool
+) -> ResellerTenantError:
+    """A lost create answer this run cannot resolve: name the candidates and the way out."""
+    if not candidates:
+        return ResellerTenantError(
+            f"the answer to the create POST was lost ({lost.message}) and which tenants existed "
+            "before it is unknown (the tenant list could not be read first); no unclaimed "
+            "tenant with this quota exists now, so run `pulumi up` again"
+        )
+    names = ", ".join(f"{tenant.id} ({tenant.tenant_username})" for tenant in candidates)
+    why = "appeared meanwhile" if known_before else "could be the one it made"
     return ResellerTenantError(
-        f"tenant {created.tenant_username} was created but its id could not be found ({why}); "
-        "set adopt_tenant_id to its id from mailbux.list_tenants() to manage it "
-        "(its one-time password is lost)"
+        f"the answer to the create POST was lost ({lost.message}); tenants {names} {why}, so "
+        "which one it made cannot be told: set adopt_tenant_id to the one this resource made "
+        "(its one-time password is lost) and terminate any other; "
+        "`python -m pulumi_resellertenant reconcile` lists the tenants no stack manages"
     )
 
 

@@ -4,6 +4,7 @@ emulator: every lifecycle path, drift, errors, adoption, lost answers and key ro
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -55,9 +56,10 @@ def test_create_returns_every_output_with_the_one_time_password(
 ) -> None:
     emu.reset_counters()
     tenant = up_create(mailbux_server, {"quota_gb": 5.0})
-    # The documented create answer has no id: one POST, then one list to find it. Check
-    # reads the overview once per deployment, for the quota pre-check.
-    assert requests_made(emu) == {OVERVIEW: 1, CREATE: 1, LIST: 1}
+    # The documented create answer has no id: one POST, then one list to find it, and the
+    # list of what existed before the deployment's first POST, should an answer be lost.
+    # Check reads the overview once per deployment, for the quota pre-check.
+    assert requests_made(emu) == {OVERVIEW: 1, CREATE: 1, LIST: 2}
     assert tenant.inputs == {"quota_gb": 5, "suspended": False, "deletion_policy": "terminate"}
     listed = live(emu)[tenant.id]
     assert tenant.outputs == {
@@ -82,7 +84,7 @@ def test_create_suspended_suspends_after_creating(
 ) -> None:
     emu.reset_counters()
     tenant = up_create(mailbux_server, {"quota_gb": 2, "suspended": True})
-    assert requests_made(emu) == {OVERVIEW: 1, CREATE: 1, LIST: 1, SUSPEND: 1}
+    assert requests_made(emu) == {OVERVIEW: 1, CREATE: 1, LIST: 2, SUSPEND: 1}
     assert (tenant.outputs["status"], tenant.outputs["suspended"]) == ("suspended", True)
     assert live(emu)[tenant.id]["status"] == "suspended"
     assert mailbux_server.diff(tenant.id, tenant.outputs, tenant.inputs).changes == "none"
@@ -182,8 +184,8 @@ def test_quota_increases_beyond_the_pool_fail_at_preview(
     assert "8 GB of it is taken by other tenants in this deployment" in reason
     grow = mailbux_server.check(existing.inputs, {"quota_gb": 4})  # +2: exactly fits
     assert grow.failures == []
-    # One overview for the whole deployment (the rest is the create's POST and list).
-    assert requests_made(emu) == {OVERVIEW: 1, CREATE: 1, LIST: 1}
+    # One overview for the whole deployment (the rest is the create's POST and lists).
+    assert requests_made(emu) == {OVERVIEW: 1, CREATE: 1, LIST: 2}
 
 
 def test_quota_precheck_needs_a_key_and_says_how_to_set_it(
@@ -245,13 +247,15 @@ def test_a_deletion_policy_change_is_recorded_without_a_request(
 
 
 def test_refresh_reads_drift_and_the_next_up_restores_the_program(
-    mailbux_server: ProviderServer, emu: EmulatorHandle
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
 ) -> None:
-    tenant = up_create(mailbux_server, {"quota_gb": 3})
+    tenant = up_create(launch(mailbux_pickle), {"quota_gb": 3})
     api(emu, "PATCH", f"{TENANTS}/{tenant.id}/quota", quota_gb=9)
     api(emu, "POST", f"{TENANTS}/{tenant.id}/suspend")
     emu.set_email_count(int(tenant.id), 4)
     emu.reset_counters()
+    # A later `pulumi refresh`, then `pulumi up`: each a provider process of its own.
+    mailbux_server = launch(mailbux_pickle)
     refreshed = refresh(mailbux_server, tenant)
     assert requests_made(emu) == {LIST: 1}
     assert refreshed is not None
@@ -272,12 +276,16 @@ def test_refresh_reads_drift_and_the_next_up_restores_the_program(
 
 
 def test_refresh_of_a_tenant_terminated_out_of_band_reports_it_gone(
-    mailbux_server: ProviderServer, emu: EmulatorHandle
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
 ) -> None:
-    tenant = up_create(mailbux_server, {"quota_gb": 3})
+    tenant = up_create(launch(mailbux_pickle), {"quota_gb": 3})
     api(emu, "POST", f"{TENANTS}/{tenant.id}/terminate")
-    assert refresh(mailbux_server, tenant) is None
-    recreated = up_create(mailbux_server, {"quota_gb": 3})
+    later = launch(mailbux_pickle)
+    emu.reset_counters()
+    assert refresh(later, tenant) is None
+    # Missing from the listing, so listed once more before it is called gone.
+    assert requests_made(emu) == {LIST: 2}
+    recreated = up_create(later, {"quota_gb": 3})
     assert recreated.id != tenant.id
     assert list(live(emu)) == [recreated.id]
 
@@ -454,20 +462,49 @@ def test_adopting_a_tenant_that_is_not_ours_fails_clearly(mailbux_server: Provid
     )
 
 
-def test_a_lost_create_answer_is_never_retried_and_says_how_to_adopt(
+def test_a_create_answer_lost_after_the_commit_takes_the_new_tenant_without_a_duplicate(
     mailbux_server: ProviderServer, emu: EmulatorHandle
 ) -> None:
     emu.add_fault(method="POST", path=TENANTS, drop_after_commit=True, count=1)
     emu.reset_counters()
-    details = error_line(mailbux_server.create, {"quota_gb": 2, "suspended": False})
-    assert details.startswith("Mailbux: cannot create tenant (quota_gb=2): ")
-    assert "may have been created" in details
-    assert "set adopt_tenant_id to its id" in details
-    assert requests_made(emu) == {CREATE: 1}  # no second POST: no duplicate tenant
-    [(tenant_id, _)] = live(emu).items()
-    adopted = up_create(mailbux_server, {"quota_gb": 2, "adopt_tenant_id": tenant_id})
-    assert adopted.id == tenant_id
-    assert len(live(emu)) == 1
+    tenant = up_create(mailbux_server, {"quota_gb": 2})
+    # The list before, the lost POST, the list after: no second POST.
+    assert requests_made(emu) == {OVERVIEW: 1, LIST: 2, CREATE: 1}
+    [(tenant_id, listed)] = live(emu).items()
+    assert tenant.id == tenant_id
+    # Its password was only in the lost answer.
+    assert (tenant.outputs["password_known"], tenant.outputs.get("tenant_password")) == (
+        False,
+        None,
+    )
+    assert f"tenant {tenant_id} ({listed['tenant_username']}) appeared meanwhile" in (
+        mailbux_server.stderr_text()
+    )
+
+
+def test_a_5xx_create_that_made_nothing_is_posted_again(
+    mailbux_server: ProviderServer, emu: EmulatorHandle
+) -> None:
+    emu.add_fault(method="POST", path=TENANTS, status=503, count=1)
+    emu.reset_counters()
+    tenant = up_create(mailbux_server, {"quota_gb": 2})
+    # The list before, the 503, the list showing nothing new, the POST, its id look-up.
+    assert requests_made(emu) == {OVERVIEW: 1, LIST: 3, CREATE: 2}
+    assert list(live(emu)) == [tenant.id]
+    assert tenant.outputs["password_known"] is True
+
+
+def test_concurrent_reads_share_one_listing(
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
+) -> None:
+    creating = launch(mailbux_pickle)
+    tenants = [up_create(creating, {"quota_gb": 1}) for _ in range(8)]
+    refreshing = launch(mailbux_pickle)
+    emu.reset_counters()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        refreshed = list(pool.map(lambda tenant: refresh(refreshing, tenant), tenants))
+    assert [r.id for r in refreshed if r is not None] == [t.id for t in tenants]
+    assert requests_made(emu) == {LIST: 1}
 
 
 # --- credentials ---------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def test_each_api_reads_its_own_namespace() -> None:
     settings = load_settings(EASYMAILARCHIVE, config(cfg), env)
     assert settings.api_key.get_secret_value() == "archive-key"
     assert settings.base_url == "http://127.0.0.1:8080"
-    assert settings.requests_per_minute == 55
+    assert settings.requests_per_minute == 60
     assert settings.spec is EASYMAILARCHIVE
 
 
