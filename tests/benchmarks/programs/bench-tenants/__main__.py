@@ -1,0 +1,32 @@
+"""N tenants per API, or as many no-op dynamic resources, as `spec.json` says.
+
+spec.json: {"kind": "tenants" | "noop", "prefix": SLUG_PREFIX, "mailbux": N,
+"easymailarchive": N}. "noop" declares the same names and inputs with a dynamic provider that
+answers from its inputs alone (bench_noop_provider.py): what the engine costs without any API
+behind it. No exports: each would cost the engine a little, and the benchmark counts requests
+and time.
+"""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+spec = json.loads((Path(__file__).parent / "spec.json").read_text())
+
+mail: Callable[..., Any]
+archive: Callable[..., Any]
+if spec["kind"] == "noop":
+    from bench_noop_provider import Noop
+
+    mail = archive = Noop
+else:
+    from pulumi_resellertenant import easymailarchive, mailbux
+
+    mail, archive = mailbux.Tenant, easymailarchive.Tenant
+
+for i in range(spec.get("mailbux", 0)):
+    mail(f"mail-{i:04d}", quota_gb=1)
+for i in range(spec.get("easymailarchive", 0)):
+    slug = f"{spec['prefix']}-{i:04d}"
+    archive(f"archive-{i:04d}", slug=slug, name=f"Bench {slug}")

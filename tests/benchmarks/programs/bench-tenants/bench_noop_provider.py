@@ -1,0 +1,26 @@
+"""A dynamic provider that answers from its inputs alone: no network, no work.
+
+It lives in a module, not in `__main__`, so that each resource's state holds the class
+reference, as for the package's tenants. A class defined in `__main__` is pickled by value,
+and the SDK's serializer (pulumi 3.272) wraps `pickle._Pickler._batch_setitems` once more at
+every resource without undoing it: past about 300 such resources the program dies with a
+RecursionError. The engine's language host must find this module: bench_engine_requests.py
+puts the program's directory on PYTHONPATH.
+"""
+
+from typing import Any
+
+from pulumi.dynamic import CreateResult, ReadResult, Resource, ResourceProvider
+
+
+class NoopProvider(ResourceProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(f"noop-{props['key']}", props)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return ReadResult(id_, props)
+
+
+class Noop(Resource):
+    def __init__(self, resource_name: str, **props: Any) -> None:
+        super().__init__(NoopProvider(), resource_name, {"key": resource_name, **props})
