@@ -46,10 +46,11 @@ from ._inputs import (
 from ._lifecycle import Applier, Created, TenantLifecycle
 from ._listings import Listing, Listings
 from ._models import Answer, PositiveWholeNumber, WholeNumber, build_request, parse_answer
-from ._operation_errors import TenantOperationError
+from ._operation_errors import TenantOperationError, failure_message
 from ._program_config import stack_config
+from ._provider_face import CheckedInputs, InputChanges, TenantFace
 from ._resource_model import Input, Output, TenantArgs, TenantState
-from ._settings import Account, ApiSettings, ApiSpec, env_var, load_settings
+from ._settings import SETTING_KEYS, Account, ApiSettings, ApiSpec, env_var, load_settings
 from ._stack_config import (
     PulumiCli,
     PulumiCliError,
@@ -60,6 +61,7 @@ from ._stack_config import (
 from ._tenant_resource import TenantResource
 
 __all__ = [
+    "SETTING_KEYS",
     "UNKNOWN",
     "Account",
     "Answer",
@@ -70,6 +72,7 @@ __all__ = [
     "ApiSpec",
     "Applier",
     "AuthenticationError",
+    "CheckedInputs",
     "ClientCache",
     "ConfigurationError",
     "ConflictError",
@@ -78,6 +81,7 @@ __all__ = [
     "DeadlineExceededError",
     "HttpClient",
     "Input",
+    "InputChanges",
     "InputProblem",
     "InvalidInputError",
     "InvalidRequestError",
@@ -95,6 +99,7 @@ __all__ = [
     "ServerError",
     "StackConfig",
     "TenantArgs",
+    "TenantFace",
     "TenantLifecycle",
     "TenantOperationError",
     "TenantProvider",
@@ -108,6 +113,7 @@ __all__ = [
     "build_request",
     "env_var",
     "error_from_response",
+    "failure_message",
     "is_unknown",
     "load_settings",
     "non_empty_text",

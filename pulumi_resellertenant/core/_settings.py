@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from ._errors import ApiResponseError, ConfigurationError
 
 __all__ = [
+    "SETTING_KEYS",
     "Account",
     "ApiSettings",
     "ApiSpec",
@@ -130,6 +132,8 @@ _KEYS = {
     "requests_per_minute": "requestsPerMinute",
     "redis_url": "redisUrl",
 }
+SETTING_KEYS: Mapping[str, str] = MappingProxyType(_KEYS)
+"""Setting name -> its config key (``api_key`` -> ``apiKey``): what a provider config names."""
 
 
 def env_var(spec: ApiSpec, config_key: str) -> str:

@@ -13,7 +13,7 @@ from pulumi_policy import (
 )
 
 from .knobs import Knob, config_schema, int_knob
-from .values import EMA_TYPE, MAILBUX_TYPE, TENANT_KINDS, stack_name
+from .values import EMA_TYPES, MAILBUX_TYPES, TENANT_KINDS, stack_name
 
 __all__ = [
     "MAX_EMA_TENANTS",
@@ -30,16 +30,17 @@ MAX_EMA_TENANTS = Knob(
     100,
     "Most Easy Mail Archive tenants one stack may declare (0: none)",
 )
-_KNOBS = {MAILBUX_TYPE: MAX_MAILBUX_TENANTS, EMA_TYPE: MAX_EMA_TENANTS}
+_KNOBS = {MAILBUX_TYPES: MAX_MAILBUX_TENANTS, EMA_TYPES: MAX_EMA_TENANTS}
+"""Each API's type tokens (both faces count together) and its knob."""
 _LISTED = 10
 """How many tenant names a message lists; the rest are counted."""
 
 
 def validate_tenant_count(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     config = args.get_config()
-    for type_token, knob in _KNOBS.items():
+    for type_tokens, knob in _KNOBS.items():
         tenants = sorted(
-            (r for r in args.resources if r.resource_type == type_token), key=lambda r: r.name
+            (r for r in args.resources if r.resource_type in type_tokens), key=lambda r: r.name
         )
         limit = int_knob(config, knob)
         if len(tenants) <= limit:
@@ -48,8 +49,9 @@ def validate_tenant_count(args: StackValidationArgs, report_violation: ReportVio
         if len(tenants) > _LISTED:
             names += f" and {len(tenants) - _LISTED} more"
         plural = "s" if len(tenants) > 1 else ""
+        kind = TENANT_KINDS[tenants[0].resource_type]
         report_violation(
-            f"stack {stack_name(tenants[0].urn)}: {len(tenants)} {TENANT_KINDS[type_token]} "
+            f"stack {stack_name(tenants[0].urn)}: {len(tenants)} {kind} "
             f"tenant{plural} ({names}), over {knob.name}={limit}; remove tenants or raise "
             f"{knob.name} in the policy config",
             None,

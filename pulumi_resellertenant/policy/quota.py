@@ -15,7 +15,7 @@ from pulumi_policy import (
 )
 
 from .knobs import Knob, config_schema, int_knob
-from .values import MAILBUX_TYPE, Unknown, read_number, stack_name, whole
+from .values import MAILBUX_TYPES, Unknown, read_number, stack_name, whole
 
 __all__ = [
     "MAX_QUOTA_GB",
@@ -42,7 +42,7 @@ _LISTED = 5
 
 
 def validate_tenant_quota(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type != MAILBUX_TYPE:
+    if args.resource_type not in MAILBUX_TYPES:
         return
     quota = read_number(args.props, "quota_gb")
     if quota is None or isinstance(quota, Unknown):
@@ -57,7 +57,7 @@ def validate_tenant_quota(args: ResourceValidationArgs, report_violation: Report
 
 
 def validate_total_quota(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    tenants = [r for r in args.resources if r.resource_type == MAILBUX_TYPE]
+    tenants = [r for r in args.resources if r.resource_type in MAILBUX_TYPES]
     if not tenants:
         return
     known: list[tuple[str, float]] = []

@@ -14,7 +14,7 @@ from pulumi_policy import (
 )
 
 from .knobs import BadPattern, Knob, config_schema, pattern_knob
-from .values import EMA_TYPE, read_text
+from .values import EMA_TYPES, read_text
 
 __all__ = ["PATTERN", "SLUG_PATTERN", "validate_slug"]
 
@@ -27,7 +27,7 @@ PATTERN = Knob(
 
 
 def validate_slug(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type != EMA_TYPE:
+    if args.resource_type not in EMA_TYPES:
         return
     slug = read_text(args.props, "slug")
     if not isinstance(slug, str):

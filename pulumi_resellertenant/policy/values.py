@@ -26,7 +26,9 @@ from pulumi_policy.proxy import (
 
 __all__ = [
     "EMA_TYPE",
+    "EMA_TYPES",
     "MAILBUX_TYPE",
+    "MAILBUX_TYPES",
     "TENANT_KINDS",
     "UNKNOWN",
     "Unknown",
@@ -38,8 +40,14 @@ __all__ = [
 
 MAILBUX_TYPE = "pulumi-python:dynamic/mailbux:Tenant"
 EMA_TYPE = "pulumi-python:dynamic/easymailarchive:Tenant"
-TENANT_KINDS = {MAILBUX_TYPE: "Mailbux", EMA_TYPE: "Easy Mail Archive"}
-"""The two tenant type tokens and how messages name them."""
+MAILBUX_TYPES = frozenset({MAILBUX_TYPE, "resellertenant:mailbux:Tenant"})
+EMA_TYPES = frozenset({EMA_TYPE, "resellertenant:easymailarchive:Tenant"})
+"""Each API's tenant under both faces: the dynamic resource and the provider plugin's."""
+TENANT_KINDS = {
+    **dict.fromkeys(MAILBUX_TYPES, "Mailbux"),
+    **dict.fromkeys(EMA_TYPES, "Easy Mail Archive"),
+}
+"""The tenant type tokens and how messages name them."""
 
 _UNKNOWN_MARKERS = frozenset(
     {
@@ -63,9 +71,16 @@ class Unknown(enum.Enum):
 UNKNOWN = Unknown.VALUE
 
 
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
 def _read(props: Mapping[str, Any], key: str) -> Any:
+    """The value at `key` (`quota_gb`), or at its camelCase name (`quotaGb`): the provider
+    plugin's tenants carry camelCase properties."""
     try:
-        value = props[key]
+        value = props[key] if key in props else props[_camel(key)]
     except KeyError:
         return None
     except UnknownValueError:

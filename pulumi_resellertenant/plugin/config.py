@@ -1,0 +1,95 @@
+"""The plugin's configuration: one provider config for both APIs, keyed per API.
+
+The dynamic resources read stack config ``mailbux:apiKey``; the plugin's provider has its own
+config, in its package's namespace: ``resellertenant:mailbuxApiKey`` for the default
+provider, ``mailbuxApiKey`` on an explicit provider resource. Every setting the dynamic
+resources have exists here, named ``<api><Key>``, with the same environment variables as
+fallback (``MAILBUX_API_KEY``): ``load_settings`` does the rest, so the rules are one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from pydantic import SecretStr
+
+from pulumi_resellertenant.core import SETTING_KEYS, ApiSettings, ApiSpec, env_var
+
+from .names import PACKAGE, camel, function_token
+
+__all__ = ["ProviderConfig", "config_variables", "plugin_wording"]
+
+
+def variable(spec: ApiSpec, key: str) -> str:
+    """``mailbux`` + ``apiKey`` -> ``mailbuxApiKey``."""
+    return spec.namespace + key[:1].upper() + key[1:]
+
+
+def config_variables(*specs: ApiSpec) -> dict[str, dict[str, Any]]:
+    """The schema's config variables: each setting of each API, typed from ``ApiSettings``."""
+    variables: dict[str, dict[str, Any]] = {}
+    for spec in specs:
+        for field, key in SETTING_KEYS.items():
+            annotation = str(ApiSettings.model_fields[field].annotation)
+            secret = "SecretStr" in annotation or field == "api_key"
+            kind = "string"
+            if "float" in annotation:
+                kind = "number"
+            elif "int" in annotation:
+                kind = "integer"
+            entry: dict[str, Any] = {"type": kind}
+            if secret:
+                entry["secret"] = True
+            entry["description"] = f"{spec.display_name} {key}, or ${env_var(spec, key)}"
+            variables[variable(spec, key)] = entry
+    return variables
+
+
+class ProviderConfig:
+    """The provider's config as ``load_settings`` looks it up (``<api>:<key>``)."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+
+    @classmethod
+    def from_request(cls, args: Mapping[str, Any], variables: Mapping[str, str]) -> ProviderConfig:
+        """From Configure: ``args`` (typed, secrets unwrapped) win over ``variables``
+        (strings keyed ``resellertenant:<name>``)."""
+        values: dict[str, Any] = {}
+        prefix = f"{PACKAGE}:"
+        for key, text in variables.items():
+            if key.startswith(prefix):
+                values[key[len(prefix) :]] = text
+        values.update({key: value for key, value in args.items() if value is not None})
+        return cls(values)
+
+    def lookup(self, qualified: str) -> Any:
+        """``mailbux:apiKey`` -> the value of ``mailbuxApiKey``, or None."""
+        namespace, _, key = qualified.partition(":")
+        value = self._values.get(namespace + key[:1].upper() + key[1:])
+        return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+    def __repr__(self) -> str:
+        return f"ProviderConfig(keys={sorted(self._values)})"  # never the values
+
+
+def _invoke(spec: ApiSpec) -> Callable[[re.Match[str]], str]:
+    """``mailbux.list_tenants()`` -> ``resellertenant:mailbux:listTenants``."""
+    return lambda match: function_token(spec.namespace, camel(match[1]))
+
+
+def plugin_wording(message: str, *specs: ApiSpec, fields: Iterable[str] = ()) -> str:
+    """A message in the plugin's own terms: the dynamic resources' stack config
+    (``mailbux:apiKey``) as ``resellertenant:mailbuxApiKey``, their functions
+    (``mailbux.list_tenants()``) as invokes, input names (``quota_gb``) in camelCase, and
+    Python's ``True``/``False`` as ``true``/``false``."""
+    for spec in specs:
+        for key in SETTING_KEYS.values():
+            pattern = rf"(?<![\w:]){re.escape(spec.namespace)}:{key}\b"
+            message = re.sub(pattern, f"{PACKAGE}:{variable(spec, key)}", message)
+        message = re.sub(rf"\b{re.escape(spec.namespace)}\.(\w+)\(\)", _invoke(spec), message)
+    for name in sorted({f for f in fields if "_" in f}, key=len, reverse=True):
+        message = re.sub(rf"(?<![\w.:/]){re.escape(name)}\b", camel(name), message)
+    return re.sub(r"\b(\w+)=(True|False)\b", lambda m: f"{m[1]}={m[2].lower()}", message)
