@@ -107,6 +107,9 @@ class PulumiWorkspace:
             PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
             PULUMI_SKIP_UPDATE_CHECK="true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+            # The venv's bin holds the provider plugin too: Python programs must not start it
+            # (an editable install hides pulumi-plugin.json, which says they need none).
+            PULUMI_IGNORE_AMBIENT_PLUGINS="true",
             PULUMI_SKIP_CONFIRMATIONS="true",
             PYTHONUNBUFFERED="1",
         )

@@ -44,13 +44,16 @@ def workspace(engine: Path, tmp_path: Path) -> PulumiWorkspace:
 
 @pytest.fixture
 def new_project(workspace: PulumiWorkspace, e2e_emulator: EmulatorHandle) -> ProjectFactory:
-    """`new_project(program="tenants", name=None, **config)`: a copy of a program under
+    """`new_project(program="tenants", name=None, stack="dev")`: a copy of a program under
     tests/e2e/programs (or a path) with a stack whose config points both APIs at this
-    test's emulator, keys set as secrets."""
+    test's emulator, keys set as secrets. Copies of one program share its project name: give
+    each its own stack."""
 
-    def make(program: str | Path = "tenants", name: str | None = None) -> PulumiProject:
+    def make(
+        program: str | Path = "tenants", name: str | None = None, stack: str = "dev"
+    ) -> PulumiProject:
         source = program if isinstance(program, Path) else PROGRAMS / program
-        project = workspace.project(source, name or source.name)
+        project = workspace.project(source, name or source.name, stack)
         point_at_emulator(project, e2e_emulator)
         return project
 

@@ -51,7 +51,8 @@ class YamlProject:
     def __init__(self, project: PulumiProject, plugin_bin: Path) -> None:
         self.project = project
         path = project.workspace.env()["PATH"]
-        self.env = {"PATH": f"{plugin_bin}:{path}"}
+        # The plugin is found on PATH: what the workspace turns off for Python programs.
+        self.env = {"PATH": f"{plugin_bin}:{path}", "PULUMI_IGNORE_AMBIENT_PLUGINS": "false"}
 
     def pulumi(self, *args: str, check: bool = True) -> str:
         run = self.project.pulumi(*args, check=check, env=self.env)

@@ -4,8 +4,9 @@ provider process, creates share their id look-ups, and nothing is asked twice.""
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
-from emulator_handle import EmulatorHandle
+from emulator_handle import EMA_KEY, EmulatorHandle
 from engine_steps import requests_made
 from pulumi_cli import EMA_TYPE, MAILBUX_TYPE, ProjectFactory
 
@@ -57,3 +58,33 @@ def test_creates_and_a_refresh_of_many_tenants_cost_a_few_listings(
     e2e_emulator.reset_counters()
     project.up("--expect-no-changes")
     assert requests_made(e2e_emulator) == {}
+
+
+def test_two_stacks_deployed_at_once_share_one_pacing_window(
+    new_project: ProjectFactory, e2e_emulator: EmulatorHandle
+) -> None:
+    # 10 a minute on both sides: 16 creates at once go 10 now and 6 a minute later. Paced
+    # apart, each process would send its 8 at once and meet the server's limit.
+    limit = 10
+    e2e_emulator.configure_reseller(api="easymailarchive", api_key=EMA_KEY, rate_limit=limit)
+    projects = []
+    for stack in ("first", "second"):
+        project = new_project(name=f"pacing-{stack}", stack=stack)
+        project.set_config("easymailarchive:requestsPerMinute", str(limit))
+        project.write_spec(
+            {
+                "easymailarchive": {
+                    f"{stack}-{n}": {"slug": f"{stack}-{n}", "name": f"{stack} {n}"}
+                    for n in range(8)
+                }
+            }
+        )
+        projects.append(project)
+    e2e_emulator.reset_counters()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda project: project.up(), projects))
+
+    assert [len(project.resources(EMA_TYPE)) for project in projects] == [8, 8]
+    assert requests_made(e2e_emulator) == {"POST /api/reseller/tenants": 16}
+    no_429(e2e_emulator)
