@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,17 @@ class PulumiWorkspace:
         self.home = root / "pulumi-home"
         self.backend.mkdir(parents=True, exist_ok=True)
         self.home.mkdir(parents=True, exist_ok=True)
+        self.runs: list[Run] = []
+        """Every command its projects ran, for checks over all of them (key hygiene)."""
+
+    def leaks(self, secrets: Iterable[str]) -> list[str]:
+        """The commands whose output shows one of ``secrets``, but for those that asked the
+        engine to (``--show-secrets``)."""
+        return [
+            " ".join(run.args)
+            for run in self.runs
+            if "--show-secrets" not in run.args and any(secret in run.output for secret in secrets)
+        ]
 
     def env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         # Settings must come from stack config: drop any the developer's shell has.
@@ -168,6 +179,7 @@ class PulumiProject:
             raise AssertionError(f"pulumi {' '.join(args)} timed out after {timeout} s") from error
         run = Run(tuple(args), done.returncode, done.stdout, done.stderr)
         self.runs.append(run)
+        self.workspace.runs.append(run)
         if check and run.returncode != 0:
             raise PulumiCommandError(run)
         return run

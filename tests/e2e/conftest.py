@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle, running_emulator
+from emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle, running_emulator
 from pulumi_cli import (
     PROGRAMS,
     EngineUnavailableError,
@@ -38,8 +38,13 @@ def e2e_emulator(tmp_path: Path) -> Iterator[EmulatorHandle]:
 
 
 @pytest.fixture
-def workspace(engine: Path, tmp_path: Path) -> PulumiWorkspace:
-    return PulumiWorkspace(engine, tmp_path / "pulumi")
+def workspace(engine: Path, tmp_path: Path) -> Iterator[PulumiWorkspace]:
+    """The test's backend and PULUMI_HOME. After the test, no command it ran through them
+    may have shown an API key (those asked for --show-secrets aside)."""
+    workspace = PulumiWorkspace(engine, tmp_path / "pulumi")
+    yield workspace
+    leaks = workspace.leaks((MAILBUX_KEY, EMA_KEY, EMA_OTHER_KEY))
+    assert not leaks, f"an API key in the output of: {leaks}"
 
 
 @pytest.fixture
