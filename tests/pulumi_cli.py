@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-ENGINE_SCRIPT = REPO_ROOT / "tools" / "engine" / "path"
+ENGINE_BUILD = REPO_ROOT / "tools" / "engine" / "build"
 PROGRAMS = REPO_ROOT / "tests" / "e2e" / "programs"
 EXAMPLES = REPO_ROOT / "examples"
 MAILBUX_TYPE = "pulumi-python:dynamic/mailbux:Tenant"
@@ -37,19 +37,40 @@ class EngineUnavailableError(RuntimeError):
     """No Pulumi engine could be found or built: the e2e layer fails, it never skips."""
 
 
-def engine_dir() -> Path:
-    """The directory of the Pulumi engine `tools/engine/path` provides (building it once)."""
+@dataclass(frozen=True)
+class Engine:
+    """One of the engines `tools/engine/build` makes, with what was measured of it."""
+
+    name: str
+    directory: Path
+    logs_secret_outputs: bool
+    """Its `-v=9` property log prints a provider's secret outputs (the password) in clear."""
+    runs_plugin_packages: bool
+    """Its Python host runs plugin packages (`pulumi package add`, `gen-sdk`, `RunPlugin`)."""
+
+
+ENGINE_FACTS = {
+    # CLI v3.220.0, Python host v3.79.0: what tools/demo builds for users without Pulumi.
+    "pinned": {"logs_secret_outputs": True, "runs_plugin_packages": False},
+    # CLI v3.277.0, Python host v3.259.0: the release users run today.
+    "current": {"logs_secret_outputs": False, "runs_plugin_packages": True},
+}
+ENGINES = tuple(ENGINE_FACTS)
+
+
+def build_engine(name: str) -> Engine:
+    """The engine `tools/engine/build NAME` provides (building it once per machine)."""
     try:
         result = subprocess.run(  # noqa: S603 (our own script)
-            [str(ENGINE_SCRIPT)], capture_output=True, text=True, timeout=1800, check=False
+            [str(ENGINE_BUILD), name], capture_output=True, text=True, timeout=1800, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise EngineUnavailableError(f"tools/engine/path could not run: {error}") from error
+        raise EngineUnavailableError(f"tools/engine/build could not run: {error}") from error
     if result.returncode != 0:
         raise EngineUnavailableError(
-            f"tools/engine/path failed ({result.returncode}):\n{result.stderr[-4000:]}"
+            f"tools/engine/build {name} failed ({result.returncode}):\n{result.stderr[-4000:]}"
         )
-    return Path(result.stdout.strip())
+    return Engine(name, Path(result.stdout.strip()), **ENGINE_FACTS[name])
 
 
 @dataclass(frozen=True)

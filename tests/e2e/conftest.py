@@ -1,7 +1,9 @@
-"""The end-to-end layer: the real Pulumi engine (`tools/engine/path`) runs real programs
-against the emulator. Each test gets its own emulator on a free port, its own `file://`
-backend and its own PULUMI_HOME. When no engine can be found or built, every test here
-fails with the reason: this layer never skips.
+"""The end-to-end layer: real Pulumi engines run real programs against the emulator.
+
+Every test runs under each engine `tools/engine/build` makes: `[pinned]`, the one tools/demo
+builds for users without Pulumi, and `[current]`, the release users run today. Each test gets
+its own emulator on a free port, its own `file://` backend and its own PULUMI_HOME. When an
+engine cannot be built, every test under it fails with the reason: this layer never skips.
 """
 
 from __future__ import annotations
@@ -13,21 +15,39 @@ import pytest
 
 from emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle, running_emulator
 from pulumi_cli import (
+    ENGINES,
     PROGRAMS,
+    Engine,
     EngineUnavailableError,
     ProjectFactory,
     PulumiProject,
     PulumiWorkspace,
-    engine_dir,
+    build_engine,
 )
 
 
-@pytest.fixture(scope="session")
-def engine() -> Path:
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> Engine:
     try:
-        return engine_dir()
+        return build_engine(request.param)
     except EngineUnavailableError as error:
-        pytest.fail(f"the e2e layer needs a Pulumi engine: {error}", pytrace=False)
+        pytest.fail(f"the e2e layer needs the {request.param} engine: {error}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def current_engine() -> Engine:
+    """The current engine alone, for what the pinned one cannot run (plugin packages,
+    `gen-sdk`, Python packs through the host's RunPlugin, `import --file` with outputs)."""
+    try:
+        return build_engine("current")
+    except EngineUnavailableError as error:
+        pytest.fail(f"the e2e layer needs the current engine: {error}", pytrace=False)
+
+
+@pytest.fixture
+def current_workspace(current_engine: Engine, tmp_path: Path) -> Iterator[PulumiWorkspace]:
+    """`workspace` under the current engine alone."""
+    yield from key_checked_workspace(current_engine, tmp_path)
 
 
 @pytest.fixture
@@ -38,10 +58,14 @@ def e2e_emulator(tmp_path: Path) -> Iterator[EmulatorHandle]:
 
 
 @pytest.fixture
-def workspace(engine: Path, tmp_path: Path) -> Iterator[PulumiWorkspace]:
+def workspace(engine: Engine, tmp_path: Path) -> Iterator[PulumiWorkspace]:
+    yield from key_checked_workspace(engine, tmp_path)
+
+
+def key_checked_workspace(engine: Engine, tmp_path: Path) -> Iterator[PulumiWorkspace]:
     """The test's backend and PULUMI_HOME. After the test, no command it ran through them
     may have shown an API key (those asked for --show-secrets aside)."""
-    workspace = PulumiWorkspace(engine, tmp_path / "pulumi")
+    workspace = PulumiWorkspace(engine.directory, tmp_path / "pulumi")
     yield workspace
     leaks = workspace.leaks((MAILBUX_KEY, EMA_KEY, EMA_OTHER_KEY))
     assert not leaks, f"an API key in the output of: {leaks}"
