@@ -210,12 +210,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def one_line(error: auto.CommandError) -> str:
-    """The engine's own reason, from the Diagnostics of its output, as one line."""
-    generic = ("update failed", "destroy failed", "an unhandled error occurred")
+    """The engine's own reason, from the Diagnostics of its output, as one line: a
+    resource's error first, since the Stack's are often the engine winding down (v3.277
+    puts "Resource monitor has terminated" under the Stack, before the resource's reason)."""
+    generic = (
+        "update failed",
+        "destroy failed",
+        "preview failed",
+        "an unhandled error occurred",
+        "resource monitor has terminated",
+    )
+    stack_errors: list[str] = []
+    resource_errors: list[str] = []
+    under_stack = False
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     for line in lines:
-        if line.startswith("error: ") and not line[7:].startswith(generic):
-            return line[7:]
+        if line.endswith("):") and " (" in line:  # a Diagnostics heading: "<type> (<name>):"
+            under_stack = line.startswith("pulumi:pulumi:Stack ")
+        elif line.startswith("error: ") and not line[7:].lower().startswith(generic):
+            (stack_errors if under_stack else resource_errors).append(line[7:])
+    reasons = resource_errors + stack_errors
+    if reasons:
+        return reasons[0]
     return lines[-1] if lines else "the pulumi command failed"
 
 

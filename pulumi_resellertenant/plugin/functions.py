@@ -58,7 +58,13 @@ class Function:
             ref = {"$ref": f"#/types/{type_token}"}
             outputs = {
                 "type": "object",
-                "properties": {"tenants": {"type": "array", "items": ref}},
+                "properties": {
+                    "tenants": {
+                        "type": "array",
+                        "items": ref,
+                        "description": "Every tenant of the account, one object each.",
+                    }
+                },
                 "required": ["tenants"],
             }
         else:

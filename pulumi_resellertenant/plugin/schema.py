@@ -8,7 +8,9 @@ take and return the API's answer models. Names are camelCase, as in every Pulumi
 from __future__ import annotations
 
 import json
+import re
 import types
+from collections.abc import Iterable
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -17,12 +19,12 @@ from pydantic_core import PydanticUndefined
 from pulumi_resellertenant import __version__
 from pulumi_resellertenant.core import TenantState
 
-from .config import config_variables
+from .config import config_variables, plugin_wording
 from .functions import FUNCTIONS
 from .names import PACKAGE, camel, resource_token
 from .tenants import TENANTS
 
-__all__ = ["package_schema", "schema_json"]
+__all__ = ["package_schema", "schema_description", "schema_json"]
 
 _SCALARS = {bool: "boolean", int: "integer", float: "number", str: "string"}
 
@@ -50,12 +52,20 @@ def _required(model: type[BaseModel]) -> list[str]:
     return [camel(name) for name, info in model.model_fields.items() if info.is_required()]
 
 
+def schema_description(docstring: str, fields: Iterable[str] = ()) -> str:
+    """A docstring as a schema description: Markdown, its paragraphs unwrapped, reST's
+    double backquotes single, and Python names (``quota_gb``) in the schema's camelCase."""
+    paragraphs = (" ".join(part.split()) for part in re.split(r"\n\s*\n", docstring.strip()))
+    text = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+    return plugin_wording(text.replace("``", "`"), fields=fields)
+
+
 def _properties(model: type[BaseModel], secret: tuple[str, ...] = ()) -> dict[str, Any]:
     props: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         entry = property_type(info.annotation)
         if info.description:
-            entry["description"] = info.description
+            entry["description"] = schema_description(info.description, model.model_fields)
         if name in secret:
             entry["secret"] = True
         props[camel(name)] = entry
@@ -101,7 +111,11 @@ def package_schema() -> dict[str, Any]:
         },
         "functions": functions,
         "types": types_,
-        "language": {"python": {"packageName": "pulumi_resellertenant_sdk"}},
+        # A module of its own (this package's own `pulumi_resellertenant` says it needs no
+        # plugin), and the SDK's version and plugin declaration are the plugin's, not 0.0.0.
+        "language": {
+            "python": {"packageName": "pulumi_resellertenant_sdk", "respectSchemaVersion": True}
+        },
     }
 
 
@@ -110,5 +124,9 @@ def schema_json() -> str:
 
 
 def object_type(model: type[BaseModel]) -> dict[str, Any]:
-    """An object type of the schema from an answer model (its declared fields)."""
-    return {"type": "object", "properties": _properties(model)}
+    """An object type of the schema from an answer model (its declared fields), described
+    by the model's docstring."""
+    schema: dict[str, Any] = {"type": "object", "properties": _properties(model)}
+    if model.__doc__:
+        schema["description"] = schema_description(model.__doc__, model.model_fields)
+    return schema

@@ -26,7 +26,19 @@ from pulumi_cli import (
 )
 
 
-@pytest.fixture(scope="session", params=ENGINES)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that uses an engine runs under each, or under those its `engines` mark
+    names (`@pytest.mark.engines("current")`)."""
+    if "engine" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("engines")
+        names = marker.args if marker else ENGINES
+        unknown = set(names) - set(ENGINES)
+        if unknown:
+            raise pytest.UsageError(f"{metafunc.definition.nodeid}: no engine {unknown}")
+        metafunc.parametrize("engine", names, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
 def engine(request: pytest.FixtureRequest) -> Engine:
     try:
         return build_engine(request.param)
