@@ -182,11 +182,22 @@ class EmulatorHandle:
         body_text: str | None = None,
         content_type: str | None = None,
         after_commit: bool = False,
+        list_lag_ms: int | None = None,
+        text_before: str | None = None,
+        text_after: str | None = None,
+        escape_slashes: bool = False,
+        drip_bytes: int | None = None,
+        drip_interval_ms: int | None = None,
+        pad_to_bytes: int | None = None,
     ) -> int:
         """Inject a fault; its id. `status` answers without processing the request (with
         `body`, a JSON object, or `body_text`, sent as is, under `content_type`);
         `drop_after_commit` processes it and cuts the answer; `after_commit` processes it
-        and then answers with `status` (default: the real one) and the body instead."""
+        and then answers with `status` (default: the real one) and the body instead.
+        What real APIs do: `list_lag_ms` leaves tenants created less than that long ago out
+        of lists; `text_before`/`text_after` wrap the answer's JSON in text (a PHP notice);
+        `escape_slashes` sends `/` as `\\/`; `drip_bytes` every `drip_interval_ms` drips the
+        body; `pad_to_bytes` pads it with spaces to that size."""
         fields: dict[str, Any] = {
             "method": method,
             "path": path,
@@ -199,6 +210,13 @@ class EmulatorHandle:
             "content_type": content_type,
             "drop_after_commit": drop_after_commit or None,
             "after_commit": after_commit or None,
+            "list_lag_ms": list_lag_ms,
+            "text_before": text_before,
+            "text_after": text_after,
+            "escape_slashes": escape_slashes or None,
+            "drip_bytes": drip_bytes,
+            "drip_interval_ms": drip_interval_ms,
+            "pad_to_bytes": pad_to_bytes,
         }
         # Only what was given: the emulator's defaults apply to the rest.
         sent = {key: value for key, value in fields.items() if value is not None}

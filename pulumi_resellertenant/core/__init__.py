@@ -51,6 +51,7 @@ from ._program_config import stack_config
 from ._provider_face import CheckedInputs, InputChanges, TenantFace
 from ._resource_model import Input, Output, TenantArgs, TenantState
 from ._settings import SETTING_KEYS, Account, ApiSettings, ApiSpec, env_var, load_settings
+from ._shown import MAX_SHOWN, shown
 from ._stack_config import (
     PulumiCli,
     PulumiCliError,
@@ -61,6 +62,7 @@ from ._stack_config import (
 from ._tenant_resource import TenantResource
 
 __all__ = [
+    "MAX_SHOWN",
     "SETTING_KEYS",
     "UNKNOWN",
     "Account",
@@ -126,5 +128,6 @@ __all__ = [
     "read_stack_config",
     "settings_for",
     "shared_clients",
+    "shown",
     "stack_config",
 ]

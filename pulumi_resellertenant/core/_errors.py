@@ -20,10 +20,11 @@ Every error the package raises derives from ``ResellerTenantError``::
                 └── DeadlineExceededError the whole operation ran out of time
 
 An ``ApiError`` carries the API's name, the HTTP method and path, the status, the API's own
-error code and message, and whether a write may have been applied although it failed
-(``outcome_unknown``). It never carries the API key or the Authorization header: the message
-is built from those fields only. An API adds classes of its own for its error codes (as
-subclasses of these) and names them in its ``ApiSpec.error_codes``.
+error code and message, whether a write may have been applied although it failed
+(``outcome_unknown``), and whether the API answered with success first (``committed``: a
+create is then never sent again). It never carries the API key or the Authorization header:
+the message is built from those fields only. An API adds classes of its own for its error
+codes (as subclasses of these) and names them in its ``ApiSpec.error_codes``.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class ApiError(ResellerTenantError):
         status: int | None = None,
         code: str | None = None,
         outcome_unknown: bool = False,
+        committed: bool = False,
     ) -> None:
         self.message = message
         self.api = api
@@ -85,6 +87,9 @@ class ApiError(ResellerTenantError):
         self.code = code
         # True when a write may have been applied although no success answer came back.
         self.outcome_unknown = outcome_unknown
+        # True when the API answered with success (2xx): it did the request, whatever came
+        # after (an answer that cannot be read, is cut off or too large). Never sent again.
+        self.committed = committed or (status is not None and 200 <= status < 300)
         super().__init__(message)
 
     def __str__(self) -> str:
@@ -93,7 +98,9 @@ class ApiError(ResellerTenantError):
         # "failed: 404 NOT_FOUND: msg", or "failed: msg" when there is neither.
         detail = f"{status}{code}:" if status or code else ""
         text = f"{self.api}: {self.method} {self.path} failed:{detail} {self.message}"
-        if self.outcome_unknown:
+        if self.committed and self.method not in ("GET", "HEAD"):
+            text += " (the API did the request: do not repeat it)"
+        elif self.outcome_unknown:
             text += " (the request may have been applied: check before repeating it)"
         return text
 

@@ -16,6 +16,13 @@ import httpx
 
 from pulumi_resellertenant import __version__
 
+from ._answer_body import (
+    AnswerTooLargeError,
+    AnswerTooSlowError,
+    decode_json,
+    read_body,
+    read_error_body,
+)
 from ._deadline import Deadline
 from ._error_answers import error_from_response
 from ._errors import (
@@ -31,6 +38,7 @@ from ._errors import (
 from ._ratelimit import PacingStoreError, RateLimiter, Slot, shared_rate_limiter
 from ._retry import RetryPolicy, is_idempotent, retry_delay
 from ._settings import ApiSettings
+from ._shown import shown
 
 __all__ = ["REDACTED", "HttpClient"]
 
@@ -90,6 +98,9 @@ class HttpClient:
             },
             # A redirect could carry the key header to another host: never follow one.
             follow_redirects=False,
+            # Plain http is allowed only to loopback (check_base_url); a proxy from the
+            # environment would carry the key in clear to another host, so none is used.
+            trust_env=not settings.base_url.startswith("http://"),
             transport=transport,
         )
 
@@ -132,29 +143,22 @@ class HttpClient:
             attempt += 1
             slot = self._wait_for_slot(method, path, deadline)
             started = self._clock()
+            outcome = "no answer"
             try:
-                response = self._http.request(
+                with self._http.stream(
                     method, path, json=json, params=params, timeout=self._timeout(deadline)
-                )
+                ) as response:
+                    outcome = str(response.status_code)
+                    if response.is_success:
+                        return self._success(method, path, response, deadline, idempotent)
+                    error = self._failure(method, path, response, deadline)
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 # DecodingError (an unreadable Content-Encoding) is no httpx.TransportError,
                 # but it too leaves no usable answer once the request was sent.
-                error: ApiError = self._transport_error(method, path, exc, deadline)
-                self._log_attempt(method, path, type(exc).__name__, started, attempt)
-            else:
-                self._log_attempt(method, path, str(response.status_code), started, attempt)
-                if response.is_success:
-                    return self._decode(method, path, response, applied=not idempotent)
-                error = error_from_response(
-                    api=self.api,
-                    method=method,
-                    path=path,
-                    status=response.status_code,
-                    body=self.redact(response.text),
-                    headers=response.headers,
-                    codes=self.settings.spec.error_codes,
-                )
+                outcome = type(exc).__name__
+                error = self._transport_error(method, path, exc, deadline)
             finally:
+                self._log_attempt(method, path, outcome, started, attempt)
                 self._settle_slot(slot)
             self._heed_retry_after(error)
 
@@ -274,26 +278,78 @@ class HttpClient:
             )
         return TransportError(f"{type(exc).__name__}: {detail}", request_sent=sent, **fields)
 
-    def _decode(self, method: str, path: str, response: httpx.Response, *, applied: bool) -> Any:
-        """The JSON body of a success answer. ``applied``: the request was not idempotent,
-        so an unreadable answer still means the server did it (a create must not be sent
-        again as if nothing happened)."""
-        if not response.content.strip():
+    def _success(
+        self,
+        method: str,
+        path: str,
+        response: httpx.Response,
+        deadline: Deadline,
+        idempotent: bool,
+    ) -> Any:
+        """The decoded JSON of a success answer (None for an empty one).
+
+        A success answer is the API's word that it did the request: one that cannot be read
+        raises an ``UnexpectedResponseError`` carrying its status (``committed``), so that
+        a create is never sent again (and ``outcome_unknown`` for a write, as its result
+        is). The body is never quoted: it may hold the one-time
+        password. What the error says is its status, content type and length."""
+        try:
+            body = read_body(response, limit=self.settings.max_answer_bytes, deadline=deadline)
+        except AnswerTooLargeError as exc:
+            why = f"larger than maxAnswerBytes ({exc.size} bytes read or declared)"
+            raise self._unreadable(method, path, response, why, idempotent) from None
+        except AnswerTooSlowError as exc:
+            why = (
+                f"still arriving at the operation deadline of {deadline.seconds:g} s "
+                f"({exc.size} bytes read)"
+            )
+            raise self._unreadable(method, path, response, why, idempotent) from None
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            why = f"cut off ({type(exc).__name__})"
+            raise self._unreadable(method, path, response, why, idempotent) from None
+        if not body.strip():
             return None
         try:
-            return response.json()
-        except (ValueError, RecursionError):  # RecursionError: nested deeper than json goes
-            # Redact before cutting (a cut through the key would leave a part of it), then
-            # one line: an HTML page's line breaks would break the error line.
-            shown = " ".join(self.redact(response.text)[:1000].split())[:200]
-            raise UnexpectedResponseError(
-                "the answer is not readable JSON: " + shown,
-                api=self.api,
-                method=method,
-                path=path,
-                status=response.status_code,
-                outcome_unknown=applied,
-            ) from None
+            return decode_json(body)
+        except (ValueError, RecursionError):
+            shape = f"not JSON ({len(body)} bytes of {_content_type(response)})"
+            raise self._unreadable(method, path, response, shape, idempotent) from None
+
+    def _unreadable(
+        self, method: str, path: str, response: httpx.Response, why: str, idempotent: bool
+    ) -> UnexpectedResponseError:
+        return UnexpectedResponseError(
+            f"the {response.status_code} answer cannot be read: it is {why}",
+            api=self.api,
+            method=method,
+            path=path,
+            status=response.status_code,
+            outcome_unknown=not idempotent,
+        )
+
+    def _failure(
+        self, method: str, path: str, response: httpx.Response, deadline: Deadline
+    ) -> ApiError:
+        """The error an error answer stands for, from the start of its body."""
+        try:
+            body = read_error_body(response, deadline=deadline)
+        except (httpx.TransportError, httpx.DecodingError):
+            body = b""  # the status alone says enough
+        return error_from_response(
+            api=self.api,
+            method=method,
+            path=path,
+            status=response.status_code,
+            body=body,
+            headers=response.headers,
+            codes=self.settings.spec.error_codes,
+            redact=self.redact,
+        )
+
+
+def _content_type(response: httpx.Response) -> str:
+    kind = response.headers.get("content-type", "").partition(";")[0].strip()
+    return shown(kind, 60) if kind else "no content type"
 
 
 def _default_limiter(settings: ApiSettings) -> RateLimiter:

@@ -8,6 +8,7 @@ the fix.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,15 +17,18 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from ._errors import InvalidInputError
+from ._shown import shown
 
 __all__ = [
     "UNKNOWN",
     "InputField",
     "InputProblem",
     "InputSchema",
+    "at_most",
     "boolean",
     "is_unknown",
     "non_empty_text",
+    "one_line",
     "one_of",
     "optional_id",
     "positive_whole_number",
@@ -51,8 +55,19 @@ def positive_whole_number(value: Any) -> int:
     if isinstance(value, float) and not value.is_integer():
         raise InputProblem(f"must be a whole number, got {value:g}")
     if value < 1:
-        raise InputProblem(f"must be at least 1, got {value:g}")
+        raise InputProblem(f"must be at least 1, got {_number(value)}")
     return int(value)
+
+
+def at_most(maximum: int, unit: str = "") -> Callable[[int], int]:
+    """A limit on a parsed number: unbounded, ``quota_gb=1e30`` would be sent as 31 digits."""
+
+    def check(number: int) -> int:
+        if number > maximum:
+            raise InputProblem(f"must be at most {maximum:,}{unit}, got {_number(number)}")
+        return number
+
+    return check
 
 
 def boolean(value: Any) -> bool:
@@ -67,6 +82,31 @@ def non_empty_text(value: Any) -> str:
     if not value.strip():
         raise InputProblem("must not be empty")
     return value
+
+
+# Characters one line of text must not hold: controls (NUL, ESC, tabs, line breaks, C1), lone
+# surrogates, the Unicode line and paragraph separators, and the bidi embeddings, overrides
+# and isolates. Wherever the text is shown they forge lines, drive the terminal or disguise
+# what it says.
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def one_line(max_length: int) -> Callable[[str], str]:
+    """A limit on parsed text: one printable line of at most ``max_length`` characters."""
+
+    def check(text: str) -> str:
+        if len(text) > max_length:
+            raise InputProblem(f"must be at most {max_length} characters, got {len(text)}")
+        for position, char in enumerate(text, start=1):
+            if unicodedata.category(char) in _CONTROL_CATEGORIES or char in _BIDI_CONTROLS:
+                raise InputProblem(
+                    "must not contain control characters (line breaks, tabs, NUL, escapes, "
+                    f"bidi overrides), found U+{ord(char):04X} at character {position}"
+                )
+        return text
+
+    return check
 
 
 def one_of(*choices: str) -> Callable[[Any], str]:
@@ -168,5 +208,14 @@ class InputSchema:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shown(repr(value), 60)
+
+
+def _number(value: float) -> str:
+    """A number as short text however big: ``1e+30``, never 31 digits."""
+    if isinstance(value, int) and abs(value) < 10**15:
+        return str(value)
+    try:
+        return f"{value:g}"
+    except OverflowError:  # an int beyond any float
+        return "a number too large to show"

@@ -35,9 +35,12 @@ PositiveWholeNumber = Annotated[int, BeforeValidator(_whole_number), Field(gt=0)
 
 class Answer(BaseModel):
     """Base of every model read from an API: fields the documents do not name are kept,
-    not refused, so a new field in an answer never breaks a deployment."""
+    not refused, so a new field in an answer never breaks a deployment. Each field's
+    docstring is its description (the plugin's schema shows it for the functions' results)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=True)
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, frozen=True, use_attribute_docstrings=True
+    )
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -54,7 +57,8 @@ def parse_answer(
     model: type[M], data: Any, *, api: str, method: str, path: str, applied: bool = False
 ) -> M:
     """Validate an answer against its model; a shape we cannot read is an API error, with
-    ``outcome_unknown`` set when the request was ``applied`` (a create that succeeded)."""
+    ``outcome_unknown`` and ``committed`` set when the request was ``applied`` (a create
+    that succeeded)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -64,6 +68,7 @@ def parse_answer(
             method=method,
             path=path,
             outcome_unknown=applied,
+            committed=applied,
         ) from None
 
 

@@ -17,6 +17,7 @@ under the store's lock, with the store's clock.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Refused",
     "Window",
     "hold",
+    "repair",
     "reserve",
     "settle",
 ]
@@ -88,6 +90,37 @@ class Blocked:
 
 
 Decision = Granted | Refused | Blocked
+
+
+def repair(window: Window, now: float, *, span: float, max_hold: float) -> list[str]:
+    """Drop what no change of this module can have written (a file edited or copied, a wall
+    clock stepped back): values not finite, a hold ending more than ``max_hold`` from now,
+    and times more than a window past the latest send time ``reserve`` can give (the end of
+    the longest hold, or a window after an answer; an answer counts no earlier than its
+    send time). Kept, any of them would hold every request for good. Returns what was
+    dropped, for one warning; the store then writes the repaired window back, so it heals."""
+    dropped: list[str] = []
+    if not math.isfinite(window.hold_until) or window.hold_until - now > max_hold:
+        dropped.append(f"a hold of {window.hold_until - now:g} s")
+        window.hold_until = 0.0
+    latest = now + max(max_hold, span) + span
+
+    def possible(t: float) -> bool:
+        return math.isfinite(t) and t <= latest
+
+    done = sorted(t for t in window.done if possible(t))
+    if len(done) != len(window.done):
+        dropped.append(f"{len(window.done) - len(done)} impossible answer time(s)")
+        window.done = done
+    pending = {
+        slot: (at, end)
+        for slot, (at, end) in window.pending.items()
+        if possible(at) and math.isfinite(end)
+    }
+    if len(pending) != len(window.pending):
+        dropped.append(f"{len(window.pending) - len(pending)} impossible send time(s)")
+        window.pending = pending
+    return dropped
 
 
 def _tidy(window: Window, now: float, span: float) -> None:

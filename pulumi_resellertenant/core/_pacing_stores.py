@@ -12,7 +12,9 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -82,12 +84,22 @@ class MemoryStore:
         pass
 
 
+# The folder of our files inside a folder named by RESELLERTENANT_PACING_DIR, which may be
+# shared (/tmp): there we create, chmod and delete nothing but this folder and its files.
+SUBFOLDER = "pulumi-resellertenant-pacing"
+
+# Exactly the names this module gives (namespace, digest) and SQLite's side files: the only
+# files it ever deletes.
+_OWN_FILE = re.compile(r"[a-z0-9_]+-[0-9a-f]{32}\.sqlite3(?:-wal|-shm|-journal)?")
+
+
 def pacing_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """The per-user cache folder of the machine-local windows; RESELLERTENANT_PACING_DIR
-    names another (the processes that must share a window must name the same)."""
+    """The folder of the machine-local windows, ours alone: in the per-user cache folder, or
+    a subfolder of the one RESELLERTENANT_PACING_DIR names (the processes that must share a
+    window must name the same)."""
     env = os.environ if environ is None else environ
     if env.get("RESELLERTENANT_PACING_DIR"):
-        return Path(env["RESELLERTENANT_PACING_DIR"])
+        return Path(env["RESELLERTENANT_PACING_DIR"]) / SUBFOLDER
     base = env.get("XDG_CACHE_HOME") or env.get("LOCALAPPDATA")
     root = Path(base) if base else Path.home() / ".cache"
     return root / "pulumi-resellertenant" / "pacing"
@@ -100,18 +112,26 @@ _STALE_AFTER = 24 * 3600.0
 class SqliteStore:
     """The window in a small SQLite file that every process of this machine opens; SQLite's
     own lock (BEGIN IMMEDIATE) makes each change atomic across processes. Wall-clock time,
-    since the file outlives processes (and a reboot)."""
+    since the file outlives processes (and a reboot).
+
+    A file that cannot be written any more (disk full, made read-only) leaves this process
+    pacing alone, in memory, after one warning: a window lost costs at most a 429."""
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
         self.description = f"the machine-local pacing file {path}"
         self._clock = clock
         self._lock = threading.Lock()
-        _private_dir(path.parent)
-        # Created private before SQLite opens it; SQLite's side files copy its mode.
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-        self._conn = sqlite3.connect(
-            path, timeout=30.0, isolation_level=None, check_same_thread=False
-        )
+        self._fallback: MemoryStore | None = None
+        try:
+            # Created private before SQLite opens it; SQLite's side files copy its mode. Never
+            # through a link: the file is ours alone.
+            flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+            os.close(os.open(path, flags, 0o600))
+            self._conn = sqlite3.connect(
+                path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise PacingStoreError(f"{self.description}: {type(exc).__name__}: {exc}") from None
         try:
             # WAL: writers do not block readers, and a commit needs no fsync with NORMAL; a
             # window lost to a power cut costs nothing that a Retry-After does not repair.
@@ -121,32 +141,43 @@ class SqliteStore:
                 "CREATE TABLE IF NOT EXISTS pacing_window"
                 " (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)"
             )
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
             self._conn.close()
-            raise
+            raise PacingStoreError(f"{self.description}: {type(exc).__name__}: {exc}") from None
 
     def update(self, change: Change[T]) -> T:
         with self._lock:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise PacingStoreError(f"{self.description}: {exc}") from None
-            try:
-                row = self._conn.execute("SELECT state FROM pacing_window WHERE id = 1").fetchone()
-                window = Window.from_json(row[0] if row else None)
-                result = change(window, self._clock())
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO pacing_window (id, state) VALUES (1, ?)",
-                    (window.to_json(),),
-                )
-                self._conn.execute("COMMIT")
-            except BaseException as exc:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    raise PacingStoreError(f"{self.description}: {exc}") from None
-                raise
-            return result
+            if self._fallback is None:
+                try:
+                    return self._update_file(change)
+                except sqlite3.Error as exc:
+                    log.warning(
+                        "pacing: %s cannot be written (%s: %s); pacing this process alone",
+                        self.description,
+                        type(exc).__name__,
+                        exc,
+                    )
+                    self._conn.close()
+                    self._fallback = MemoryStore(self._clock)
+            # The file is given up: a change it failed (and so did not keep) runs again here.
+            return self._fallback.update(change)
+
+    def _update_file(self, change: Change[T]) -> T:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = self._conn.execute("SELECT state FROM pacing_window WHERE id = 1").fetchone()
+            window = Window.from_json(row[0] if row else None)
+            result = change(window, self._clock())
+            self._conn.execute(
+                "INSERT OR REPLACE INTO pacing_window (id, state) VALUES (1, ?)",
+                (window.to_json(),),
+            )
+            self._conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+            raise
+        return result
 
     def close(self) -> None:
         with self._lock:
@@ -155,22 +186,47 @@ class SqliteStore:
     @classmethod
     def for_account(cls, account: Account, environ: Mapping[str, str] | None = None) -> SqliteStore:
         folder = pacing_dir(environ)
-        _private_dir(folder)
-        _remove_stale(folder)
+        try:
+            _own_dir(folder)
+            _remove_stale(folder)
+        except OSError as exc:
+            raise PacingStoreError(
+                f"the machine-local pacing folder {folder}: {type(exc).__name__}: {exc}"
+            ) from None
         return cls(folder / f"{account.namespace}-{account_digest(account)}.sqlite3")
 
 
-def _private_dir(folder: Path) -> None:
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if os.name == "posix":
+def _own_dir(folder: Path) -> None:
+    """Create the folder private, or check that the one there is ours: a real folder of this
+    user, never a link (to elsewhere) nor another user's, whose mode is not ours to change.
+    Its parent may be shared: created when missing, never changed."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    info = folder.lstat()
+    if not stat.S_ISDIR(info.st_mode):  # lstat: a link to a folder is not one
+        raise PacingStoreError(
+            f"the machine-local pacing folder {folder} is a link or a file, not a folder "
+            "of its own; remove it or name another folder"
+        )
+    if os.name != "posix":
+        return
+    if info.st_uid != os.geteuid():
+        raise PacingStoreError(
+            f"the machine-local pacing folder {folder} belongs to another user "
+            f"(uid {info.st_uid}); name a folder of your own"
+        )
+    if stat.S_IMODE(info.st_mode) != 0o700:
         folder.chmod(0o700)
 
 
 def _remove_stale(folder: Path) -> None:
     cutoff = time.time() - _STALE_AFTER
-    for entry in folder.glob("*.sqlite3*"):
+    for entry in folder.iterdir():
+        if not _OWN_FILE.fullmatch(entry.name):
+            continue
         with contextlib.suppress(OSError):
-            if entry.stat().st_mtime < cutoff:
+            if entry.lstat().st_mtime < cutoff:
                 entry.unlink()
 
 

@@ -17,20 +17,33 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
-from ._pacing import Blocked, Decision, Granted, Refused, Window, hold, reserve, settle
-from ._pacing_stores import MemoryStore, PacingStoreError, RedisStore, SqliteStore, WindowStore
+from ._pacing import Blocked, Decision, Granted, Refused, Window, hold, repair, reserve, settle
+from ._pacing_stores import (
+    Change,
+    MemoryStore,
+    PacingStoreError,
+    RedisStore,
+    SqliteStore,
+    WindowStore,
+)
+from ._retry import RetryPolicy
 from ._settings import Account
 
 __all__ = ["PacingStoreError", "RateLimiter", "Slot", "shared_rate_limiter"]
 
 log = logging.getLogger("pulumi_resellertenant.pacing")
+
+T = TypeVar("T")
+
+# A longer Retry-After fails the request at once (``_retry``), so no longer hold is real.
+MAX_HOLD = RetryPolicy.max_retry_after
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,7 @@ class RateLimiter:
         """The server asked to wait ``seconds`` (Retry-After): nobody sharing the window sends
         before then."""
         if seconds > 0:
+            seconds = min(seconds, MAX_HOLD)
             self._quietly(lambda w, now: hold(w, now, seconds=seconds, span=self.window))
 
     def _take(self, max_wait: float | None, lease: float | None) -> tuple[Slot, float] | None:
@@ -117,7 +131,7 @@ class RateLimiter:
                         poll=self._poll,
                     )
 
-                decision = self.store.update(change)
+                decision = self._update(change)
                 if isinstance(decision, Granted):
                     return slot, decision.wait
                 if isinstance(decision, Refused):
@@ -130,10 +144,27 @@ class RateLimiter:
                 else:
                     self._sleep(min(decision.retry_in, budget))
 
+    def _update(self, change: Change[T]) -> T:
+        """Run ``change`` on the stored window, first dropping what no pacing can have
+        stored there (``repair``): kept, it would hold every request for good."""
+
+        def repaired(w: Window, now: float) -> tuple[T, list[str]]:
+            dropped = repair(w, now, span=self.window, max_hold=MAX_HOLD)
+            return change(w, now), dropped
+
+        result, dropped = self.store.update(repaired)
+        if dropped:
+            log.warning(
+                "pacing: %s held impossible values (%s); dropped them",
+                self.store.description,
+                ", ".join(dropped),
+            )
+        return result
+
     def _quietly(self, change: Callable[[Window, float], None]) -> None:
         # After the request: a failure to record it must not fail a request that was applied.
         try:
-            self.store.update(change)
+            self._update(change)
         except PacingStoreError as exc:
             log.warning("pacing: %s", exc)
 
@@ -189,10 +220,6 @@ def _store_for(
         return RedisStore.for_account(redis_url, account, redis_setting)
     try:
         return SqliteStore.for_account(account, environ)
-    except (OSError, sqlite3.Error) as exc:
-        log.warning(
-            "pacing: no machine-local window (%s: %s); pacing this process alone",
-            type(exc).__name__,
-            exc,
-        )
+    except PacingStoreError as exc:
+        log.warning("pacing: no machine-local window (%s); pacing this process alone", exc)
         return MemoryStore(time.time)

@@ -10,7 +10,7 @@ derives a provider from its Args and State structs).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar, Self, cast
@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import PydanticUndefined
 
 from ._errors import ResellerTenantError
-from ._inputs import InputField, InputSchema, boolean
+from ._inputs import InputField, InputSchema, at_most, boolean, one_line
 
 __all__ = ["Input", "Output", "TenantArgs", "TenantState"]
 
@@ -27,12 +27,38 @@ __all__ = ["Input", "Output", "TenantArgs", "TenantState"]
 @dataclass(frozen=True)
 class Input:
     """How ``check`` takes one input from the engine: ``parse`` the loose value (floats,
-    strings) into the typed one or raise ``InputProblem``; ``example`` shows a good value."""
+    strings) into the typed one or raise ``InputProblem``; ``example`` shows a good value.
+    The limits, when set, apply to the parsed value, so ``check`` refuses at preview what
+    no API should be sent."""
 
     parse: Callable[[Any], Any]
     example: str
     replaces: bool = False
     """A change makes a new tenant (the old one is deleted)."""
+    max_length: int | None = None
+    """Text: at most this many characters, on one line without control characters."""
+    maximum: int | None = None
+    """A number: at most this; ``unit`` follows it in the refusal (" GB")."""
+    unit: str = ""
+
+    def parser(self) -> Callable[[Any], Any]:
+        """``parse`` followed by the declared limits (an unset optional value has none)."""
+        limits: list[Callable[[Any], Any]] = []
+        if self.max_length is not None:
+            limits.append(one_line(self.max_length))
+        if self.maximum is not None:
+            limits.append(at_most(self.maximum, self.unit))
+        if not limits:
+            return self.parse
+
+        def parse(value: Any) -> Any:
+            parsed = self.parse(value)
+            if parsed is not None:
+                for limit in limits:
+                    parsed = limit(parsed)
+            return parsed
+
+        return parse
 
 
 @dataclass(frozen=True)
@@ -43,12 +69,14 @@ class Output:
 
 
 class TenantArgs(BaseModel):
-    """The inputs every tenant has; an API's Args add its own."""
+    """The inputs every tenant has; an API's Args add its own. Each field's docstring is its
+    description: the plugin's schema, and so every generated SDK, shows it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     suspended: bool = False
-    """Every tenant can be suspended and brought back; the lifecycle applies it."""
+    """Whether the tenant is suspended (its users blocked, its data kept); setting it back to
+    false reactivates the tenant. Changed in place."""
 
     @classmethod
     def input_names(cls) -> tuple[str, ...]:
@@ -85,8 +113,16 @@ def _schema(cls: type[TenantArgs]) -> InputSchema:
     for name, meta in _input_fields(cls).items():
         default = cls.model_fields[name].default
         extra = {} if default is PydanticUndefined else {"default": default}
-        fields.append(InputField(name, meta.parse, example=meta.example, **extra))
+        fields.append(InputField(name, meta.parser(), example=meta.example, **extra))
     return InputSchema(*fields)
+
+
+class _Hidden:
+    def __repr__(self) -> str:
+        return "[secret]"
+
+
+_HIDDEN = _Hidden()
 
 
 class TenantState(TenantArgs):
@@ -108,6 +144,13 @@ class TenantState(TenantArgs):
             and not issubclass(base, TenantState)
             and base is not TenantArgs
         )
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # repr and str (and so any log line or traceback showing a state) never show a
+        # secret output; the value itself is untouched.
+        secret = self.secret_names()
+        for name, value in super().__repr_args__():
+            yield name, (_HIDDEN if name in secret and value is not None else value)
 
     @property
     def resource_id(self) -> str:

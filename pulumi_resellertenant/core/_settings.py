@@ -84,6 +84,9 @@ class ApiSettings(BaseModel):
     requests_per_minute: Annotated[int, Field(ge=0)]
     """Client-side limit in any rolling minute, shared by every thread and process of this
     machine (and by machines sharing ``redis_url``); 0 turns it off."""
+    max_answer_bytes: Annotated[int, Field(ge=1024)] = 8 * 1024 * 1024
+    """Bytes of one answer read at most (after decompression): a larger one fails the
+    request. 8 MiB holds a Mailbux listing of about 40,000 tenants."""
     redis_url: SecretStr | None = None
     """A Redis server that holds the pacing window, for deploying from several machines with
     one key (``redis://``, ``rediss://`` or ``unix://``); a secret, as it may hold a password."""
@@ -130,6 +133,7 @@ _KEYS = {
     "operation_timeout": "operationTimeout",
     "max_attempts": "maxAttempts",
     "requests_per_minute": "requestsPerMinute",
+    "max_answer_bytes": "maxAnswerBytes",
     "redis_url": "redisUrl",
 }
 SETTING_KEYS: Mapping[str, str] = MappingProxyType(_KEYS)
@@ -195,6 +199,12 @@ def check_base_url(url: str) -> str:
     The API key travels in a header: over plain http to another host it would travel in clear.
     """
     parts = urlsplit(url.strip())
+    if "@" in parts.netloc:
+        # Not quoted: the URL holds a password. The API key is the only credential sent.
+        raise ValueError(
+            "must not carry a user name or password (user:password@host): remove them; "
+            "the API key is the credential"
+        )
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ValueError(f"{url!r} is not an http(s) URL with a host")
     if parts.query or parts.fragment:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
 from pulumi_resellertenant.core import (
     ApiClient,
     ApiSpec,
     Deadline,
+    InvalidInputError,
     UnexpectedResponseError,
     build_request,
+    shown,
 )
 
 from .models import (
@@ -20,6 +21,7 @@ from .models import (
     TenantPage,
     TenantUsage,
     UpdateTenantRequest,
+    api_slug_problem,
 )
 
 __all__ = ["EASYMAILARCHIVE", "EasyMailArchiveClient"]
@@ -125,4 +127,15 @@ class EasyMailArchiveClient(ApiClient):
 
 
 def _tenant_path(slug: str) -> str:
-    return f"{_TENANTS}/{quote(slug, safe='')}"
+    """The tenant's path, for a checked slug only: slugs come from lists and ``pulumi
+    import``, and ``..`` would leave the tenant path (``PUT /api/reseller``)."""
+    text = str(slug)
+    # The API's rule, not the stricter one for new slugs: a tenant made elsewhere as
+    # "acme-" must stay readable and suspendable.
+    problem = api_slug_problem(text)
+    if problem is not None:
+        raise InvalidInputError(
+            f'"{shown(text, 60)}" is not a valid Easy Mail Archive slug (a slug {problem}); '
+            "no request was sent"
+        )
+    return f"{_TENANTS}/{text}"

@@ -2,7 +2,9 @@
 
 The slug is the tenant's id. The API has no delete: delete suspends, and the archive stays.
 A create whose answer was lost is resolved by looking the slug up: the tenant is taken when it
-exists, and posted again only when the slug is proven free. Reads take their tenant from the
+exists, and posted again only when the slug is proven free. A success answer (2xx) that cannot
+be read is the API's word that it made the tenant: it is never posted again, and the slug is
+looked up until it shows, within the operation's deadline. Reads take their tenant from the
 coalesced listing of the account (one request per page for a whole refresh).
 """
 
@@ -23,6 +25,7 @@ from pulumi_resellertenant.core import (
     ResellerTenantError,
     TenantLifecycle,
     backoff,
+    shown,
 )
 
 from .client import EasyMailArchiveClient
@@ -35,6 +38,10 @@ _MAX_POSTS = 5
 """POSTs of one create at most, each after a lost answer proven to have made nothing."""
 _REPOST_FIRST_DELAY = 0.5
 """Seconds before the first re-POST, doubling: 5xx answers come in bursts."""
+_LOOKUP_FIRST_DELAY = 0.5
+_LOOKUP_MAX_DELAY = 8.0
+_LOOKUP_RESERVE = 2.0
+"""Seconds of the deadline kept to return a created tenant that took long to show."""
 
 Args = EasyMailArchiveTenantArgs
 State = EasyMailArchiveTenantState
@@ -58,7 +65,7 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
                     raise
                 return Created(_state(self._adopt(client, args.slug, deadline), args), fresh=False)
             except ApiError as error:
-                if not error.outcome_unknown:
+                if not (error.committed or error.outcome_unknown):
                     raise
                 lost = error
                 found = self._after_lost_answer(client, args, error, deadline)
@@ -87,11 +94,18 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
         self, client: Client, args: Args, error: ApiError, deadline: Deadline
     ) -> ArchiveTenant | None:
         """The POST may have created the tenant: look the slug up, never post blindly. The
-        tenant when it exists with the requested name; None when the slug is free."""
+        tenant when it exists with the requested name; None when the slug is free and the
+        API did not answer with success (a ``committed`` create is waited for instead)."""
         slug, name = args.slug, args.name
-        try:
-            tenant = client.get_tenant(slug, deadline=deadline)
-        except NotFoundError:
+        tenant = self._look_up(client, slug, wait=error.committed, deadline=deadline)
+        if tenant is None and error.committed:
+            raise ResellerTenantError(
+                f"the API created tenant {slug} (POST {error.path} answered {error.status}) "
+                f"but its answer could not be read ({error.message}) and the slug did not show "
+                "before the deadline: run `pulumi up` again with adopt_existing=True to take "
+                "it over once it shows"
+            ) from error
+        if tenant is None:
             self.log.warning(
                 "Easy Mail Archive: creating %s got no usable answer (%s) and the slug is "
                 "free, so nothing was created",
@@ -99,19 +113,43 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
                 error.message,
             )
             return None
-        if tenant.name != name:
+        if tenant.name != name and not error.committed:
             raise ResellerTenantError(
                 f"POST {error.path} got no usable answer ({error.message}); tenant {slug} "
-                f"exists in this account but is named {tenant.name!r}, not {name!r}, so it may "
-                "not be the one this create made: if it is yours, set adopt_existing=True to "
-                "take it over"
+                f"exists in this account but is named {shown(tenant.name, 80)!r}, not "
+                f"{name!r}, so it may not be the one this create made: if it is yours, set "
+                "adopt_existing=True to take it over"
             ) from error
-        self.log.warning(
-            "Easy Mail Archive: the answer to creating %s was lost; found it with the "
-            "requested name and took it over",
-            slug,
-        )
+        if error.committed:
+            self.log.warning(
+                "Easy Mail Archive: tenant %s was created, but the answer could not be read "
+                "(%s); found it and took it over",
+                slug,
+                error.message,
+            )
+        else:
+            self.log.warning(
+                "Easy Mail Archive: the answer to creating %s was lost (%s); found it with "
+                "the requested name and took it over",
+                slug,
+                error.message,
+            )
         return tenant
+
+    def _look_up(
+        self, client: Client, slug: str, *, wait: bool, deadline: Deadline
+    ) -> ArchiveTenant | None:
+        """The tenant of ``slug``, or None when it does not exist; with ``wait``, looked up
+        again with backoff while the deadline allows (a new tenant may show late)."""
+        delay = _LOOKUP_FIRST_DELAY
+        while True:
+            try:
+                return client.get_tenant(slug, deadline=deadline)
+            except NotFoundError:
+                if not wait or deadline.remaining() < delay + _LOOKUP_RESERVE:
+                    return None
+            backoff(delay, deadline)
+            delay = min(delay * 2, _LOOKUP_MAX_DELAY)
 
     # --- appliers ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pulumi_resellertenant.core import Answer, WholeNumber
 
 __all__ = [
+    "MAX_NAME_LENGTH",
     "SLUG_MAX_LENGTH",
     "SLUG_MIN_LENGTH",
     "ArchiveTenant",
@@ -17,41 +18,53 @@ __all__ = [
     "TenantPage",
     "TenantUsage",
     "UpdateTenantRequest",
+    "api_slug_problem",
     "slug_problem",
 ]
 
 SLUG_MIN_LENGTH = 3
 SLUG_MAX_LENGTH = 48
 _SLUG_CHARS = re.compile(r"^[a-z0-9-]+$")
+MAX_NAME_LENGTH = 255
+"""Characters of a display name at most. The document gives no limit; 255 is a Laravel
+``string|max:255`` column's, what the emulator enforces too."""
 
 
-def slug_problem(slug: str) -> str | None:
-    """What is wrong with a slug, or None when it is valid.
-
-    The document's rule (3-48 characters, lowercase letters, digits and hyphens), plus no
-    hyphen at either end: such slugs make unreadable hostnames and the API's own examples
-    never use them.
-    """
+def api_slug_problem(slug: str) -> str | None:
+    """What is wrong with a slug by the API's documented rule (3-48 characters, lowercase
+    letters, digits and hyphens), or None: what any slug the API lists satisfies, and all a
+    slug needs to be safe in a URL path."""
     if not SLUG_MIN_LENGTH <= len(slug) <= SLUG_MAX_LENGTH:
         return f"must be {SLUG_MIN_LENGTH} to {SLUG_MAX_LENGTH} characters long, not {len(slug)}"
     if not _SLUG_CHARS.fullmatch(slug):  # not match: its "$" also matches before a final "\n"
         return "may contain only lowercase letters a-z, digits and hyphens"
-    if slug.startswith("-") or slug.endswith("-"):
-        return "must not start or end with a hyphen"
     return None
+
+
+def slug_problem(slug: str) -> str | None:
+    """What is wrong with a slug for a new tenant, or None when it is valid: the API's rule,
+    plus this package's own, no hyphen at either end (such slugs make unreadable hostnames
+    and the API's own examples never use them)."""
+    problem = api_slug_problem(slug)
+    if problem is None and (slug.startswith("-") or slug.endswith("-")):
+        return "must not start or end with a hyphen"
+    return problem
 
 
 class CreateTenantRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     slug: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    """The new tenant's unique identifier."""
+    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
+    """The new tenant's display name."""
 
 
 class UpdateTenantRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
+    """The tenant's new display name."""
 
 
 class ArchiveTenant(Answer):
@@ -59,12 +72,19 @@ class ArchiveTenant(Answer):
     different subset of the fields, so all but the slug are optional."""
 
     slug: str
+    """The tenant's unique identifier, as adopting or importing the tenant takes it."""
     name: str | None = None
+    """The tenant's display name."""
     status: str | None = None
+    """The tenant's status (``active``, ``suspended``)."""
     users_count: WholeNumber | None = None
+    """The tenant's user count."""
     storage_bytes: WholeNumber | None = None
+    """Bytes of archive storage the tenant uses."""
     messages_count: WholeNumber | None = None
+    """Archived messages of the tenant (the show answer has it, the list does not)."""
     created_at: str | None = None
+    """When the tenant was created (ISO 8601, e.g. ``2025-06-15T10:30:00Z``)."""
 
     @property
     def suspended(self) -> bool:
@@ -72,18 +92,33 @@ class ArchiveTenant(Answer):
 
 
 class PageMeta(Answer):
+    """Where a page of the tenant list is."""
+
     current_page: WholeNumber = 1
+    """This page's number, from 1."""
     last_page: WholeNumber = 1
+    """The number of the list's last page."""
     total: WholeNumber | None = None
+    """Tenants in the whole list."""
 
 
 class TenantPage(Answer):
+    """One page of the tenant list."""
+
     data: list[ArchiveTenant]
+    """This page's tenants."""
     meta: PageMeta = PageMeta()
+    """Where this page is in the list."""
 
 
 class TenantUsage(Answer):
+    """Usage statistics of one tenant."""
+
     slug: str
+    """The tenant's unique identifier."""
     users_count: WholeNumber | None = None
+    """The tenant's user count."""
     storage_bytes: WholeNumber | None = None
+    """Bytes of archive storage the tenant uses."""
     messages_count: WholeNumber | None = None
+    """Messages in the tenant's archive."""

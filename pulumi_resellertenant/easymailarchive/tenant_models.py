@@ -12,26 +12,22 @@ from pulumi_resellertenant.core import (
     TenantState,
     boolean,
     non_empty_text,
+    shown,
 )
 
-from .models import slug_problem
+from .models import MAX_NAME_LENGTH, slug_problem
 
 __all__ = ["EasyMailArchiveTenantArgs", "EasyMailArchiveTenantState"]
 
 
 def _slug(value: Any) -> str:
     if not isinstance(value, str):
-        raise InputProblem(f"must be a string, got {_shown(value)}")
+        raise InputProblem(f"must be a string, got {shown(repr(value), 60)}")
     problem = slug_problem(value)
     if problem:
-        raise InputProblem(f"{problem}, got {_shown(value)}")
+        # A failure is one readable line, however long the refused value.
+        raise InputProblem(f"{problem}, got {shown(repr(value), 60)}")
     return value
-
-
-def _shown(value: Any) -> str:
-    # A failure is one readable line, however long the refused value.
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class EasyMailArchiveTenantArgs(TenantArgs):
@@ -41,20 +37,32 @@ class EasyMailArchiveTenantArgs(TenantArgs):
             _slug, example='slug="acme-corp" (3-48 of a-z, 0-9 and inner hyphens)', replaces=True
         ),
     ]
-    name: Annotated[str, Input(non_empty_text, example='name="Acme Corporation"')]
-    """The display name; a change is a PUT."""
+    """The tenant's unique identifier and the resource's id: 3-48 lowercase letters, digits
+    and hyphens, no hyphen at either end. A change replaces the tenant."""
+    name: Annotated[
+        str,
+        Input(non_empty_text, example='name="Acme Corporation"', max_length=MAX_NAME_LENGTH),
+    ]
+    """The tenant's display name: not empty, one line without control characters, at most
+    255 characters; a change is a PUT, in place."""
     adopt_existing: Annotated[
         bool,
         Input(boolean, example="adopt_existing=True to take over a slug this reseller already has"),
     ] = False
-    """Take over the slug when this reseller already has it, instead of failing on 409."""
+    """Take over the tenant when this reseller account already has the slug, instead of
+    failing on 409 (slug taken)."""
 
 
 class EasyMailArchiveTenantState(TenantState, EasyMailArchiveTenantArgs):
     id_field: ClassVar[str] = "slug"
 
     status: str | None = None
+    """The tenant's status as Easy Mail Archive reports it (``active``, ``suspended``)."""
     users_count: int | None = None
-    """As of the last create, adoption or refresh."""
+    """The tenant's user count, as of the last create, adoption or refresh."""
     storage_bytes: int | None = None
+    """Bytes of archive storage the tenant uses, as of the last create, adoption or
+    refresh."""
     created_at: str | None = None
+    """When the tenant was created, as the API gives it (ISO 8601, e.g.
+    ``2025-06-15T10:30:00Z``)."""

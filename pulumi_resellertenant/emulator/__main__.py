@@ -15,6 +15,7 @@ from starlette.requests import ClientDisconnect
 
 from .app import REGISTERED_APIS, create_app
 from .config import EmulatorConfig, parse_config
+from .control_guard import loopback_name
 from .middleware import DroppedResponse
 from .state import EmulatorState
 
@@ -55,6 +56,19 @@ def listening_url(sock: socket.socket) -> str:
     return f"http://{host}:{port}"
 
 
+def warn_unless_loopback(sock: socket.socket) -> None:
+    """Other machines can reach an emulator bound elsewhere than loopback: say so."""
+    address = str(sock.getsockname()[0])
+    if not loopback_name(address):
+        print(
+            f"emulator: warning: listening on {address}, not a loopback address: other machines "
+            "can reach the emulated APIs, whose local keys are public, and their tenants (the "
+            "control API has no auth and still answers loopback requests only)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def _raise_stop(signum: int, frame: FrameType | None) -> None:
     raise _Stop
 
@@ -65,6 +79,7 @@ def serve(config: EmulatorConfig) -> int:
     except OSError as exc:
         print(f"emulator: cannot listen on {config.host}:{config.port}: {exc}", file=sys.stderr)
         return 1
+    warn_unless_loopback(sock)
     try:
         state = EmulatorState.open(config, REGISTERED_APIS)
     except sqlite3.Error as exc:

@@ -9,8 +9,12 @@ from .errors import ErrorAnswer
 
 
 class ApiPaths:
-    def __init__(self, owners: Sequence[tuple[str, type[ErrorAnswer]]]) -> None:
-        """`owners`: each API's path prefix (such as /api/user) and error type."""
+    def __init__(
+        self, owners: Sequence[tuple[str, type[ErrorAnswer]]], list_paths: Sequence[str] = ()
+    ) -> None:
+        """`owners`: each API's path prefix (such as /api/user) and error type; `list_paths`:
+        the paths whose GET lists tenants (what a list-lag fault applies to)."""
+        self._lists = frozenset(path.rstrip("/") for path in list_paths)
         # Longest prefix first, so a nested prefix wins over the one it is nested in.
         self._owners = sorted(owners, key=lambda owner: len(owner[0]), reverse=True)
         # An API's server owns the top-level segment it lives under (/api/ for Laravel's api
@@ -20,6 +24,9 @@ class ApiPaths:
 
     def is_api(self, path: str) -> bool:
         return path.startswith(self._roots)
+
+    def is_list(self, path: str) -> bool:
+        return path.rstrip("/") in self._lists
 
     def error_type(self, path: str) -> type[ErrorAnswer]:
         for prefix, error_type in self._owners:

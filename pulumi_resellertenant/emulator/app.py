@@ -11,6 +11,7 @@ from .api_paths import ApiPaths
 from .config import EmulatorConfig
 from .control import build_control_router
 from .control_fields import CONTROL_PREFIX
+from .control_guard import ControlGuard
 from .control_resellers import build_reseller_control_router
 from .easymailarchive import EASYMAILARCHIVE
 from .emulated_api import EmulatedApi
@@ -49,7 +50,10 @@ def create_app(
     for api in running:
         app.include_router(api.server.control_routes, prefix=f"{CONTROL_PREFIX}/{api.spec.name}")
 
-    paths = ApiPaths([(api.server.routes.prefix, api.spec.error_type) for api in running])
+    paths = ApiPaths(
+        [(api.server.routes.prefix, api.spec.error_type) for api in running],
+        [api.server.list_path for api in running if api.server.list_path is not None],
+    )
     install_error_handlers(app, paths)
     # add_middleware wraps outward: the counters see faulted answers too.
     app.add_middleware(FaultMiddleware, faults=state.faults, paths=paths)
@@ -59,4 +63,6 @@ def create_app(
         templates=RouteTemplates(api_routers),
         paths=paths,
     )
+    # Outermost: a control request from a web page is refused before anything sees it.
+    app.add_middleware(ControlGuard)
     return app

@@ -49,6 +49,8 @@ def _epilog(apis: Sequence[EmulatedApi[Any]]) -> str:
         "environment variables (used when the flag is not given):\n  "
         + ",\n  ".join(env_lines)
         + f"\n\ncontrol API (no auth) under /_emulator/: {control}.\n"
+        + "It answers loopback requests only (Host 127.0.0.0/8, localhost or [::1]; no\n"
+        + "Origin but a loopback one; bodies as application/json).\n"
     )
 
 

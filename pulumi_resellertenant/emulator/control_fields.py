@@ -14,6 +14,8 @@ from starlette.requests import Request
 from .bodies import is_int, json_body, raise_if_invalid
 from .bounds import MAX_SETTING
 from .errors import ErrorAnswer, FieldErrors
+from .recent import MAX_LIST_LAG_MS
+from .shaping import MAX_PAD_BYTES
 
 CONTROL_PREFIX = "/_emulator"
 
@@ -81,9 +83,19 @@ FAULT_FIELDS = frozenset(
         "body_text",
         "content_type",
         "after_commit",
+        "list_lag_ms",
+        "text_before",
+        "text_after",
+        "escape_slashes",
+        "drip_bytes",
+        "drip_interval_ms",
+        "pad_to_bytes",
     }
 )
 MAX_LATENCY_MS = 60_000
+MAX_TEXT = 1_000_000
+"""Characters of text_before or text_after at most."""
+_SHAPING = ("text_before", "text_after", "escape_slashes", "drip_bytes", "pad_to_bytes")
 
 
 def fault_fields(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -104,6 +116,13 @@ def fault_fields(body: Mapping[str, Any]) -> dict[str, Any]:
         "content_type": str_field(body, "content_type", errors),
         "drop_after_commit": _bool_field(body, "drop_after_commit", errors),
         "after_commit": _bool_field(body, "after_commit", errors),
+        "list_lag_ms": int_field(body, "list_lag_ms", errors, low=1, high=MAX_LIST_LAG_MS) or 0,
+        "text_before": _text_field(body, "text_before", errors),
+        "text_after": _text_field(body, "text_after", errors),
+        "escape_slashes": _bool_field(body, "escape_slashes", errors),
+        "drip_bytes": int_field(body, "drip_bytes", errors, low=1, high=MAX_PAD_BYTES),
+        "drip_interval_ms": int_field(body, "drip_interval_ms", errors, low=0, high=MAX_LATENCY_MS),
+        "pad_to_bytes": int_field(body, "pad_to_bytes", errors, low=1, high=MAX_PAD_BYTES),
     }
     if fields["body"] is not None and not isinstance(fields["body"], dict):
         errors["body"] = ["The body must be a JSON object."]
@@ -118,9 +137,22 @@ def fault_fields(body: Mapping[str, Any]) -> dict[str, Any]:
 def _check_fault_combination(fields: Mapping[str, Any], errors: FieldErrors) -> None:
     status, drop, after = fields["status"], fields["drop_after_commit"], fields["after_commit"]
     answers = status is not None or fields["body"] is not None or fields["body_text"] is not None
-    if status is None and not fields["latency_ms"] and not drop and not after:
+    shapes = any(fields[key] for key in _SHAPING)
+    lag = fields["list_lag_ms"]
+    acts = status is not None or fields["latency_ms"] or drop or after or lag or shapes
+    if not acts:
         errors["fault"] = [
-            "Give at least one of status, latency_ms, drop_after_commit, after_commit."
+            "Give at least one of status, latency_ms, drop_after_commit, after_commit, "
+            "list_lag_ms, text_before, text_after, escape_slashes, drip_bytes, pad_to_bytes."
+        ]
+    if (fields["drip_bytes"] is None) != (fields["drip_interval_ms"] is None):
+        errors["drip_bytes"] = ["Give drip_bytes and drip_interval_ms together."]
+    if shapes and drop:
+        errors["drop_after_commit"] = ["A dropped answer has no body to shape."]
+    if lag and (status is not None or drop or after):
+        # Those answer without listing, or discard what the list answered.
+        errors["list_lag_ms"] = [
+            "A list lag needs the list answered for real: no status, drop or after_commit."
         ]
     elif status is not None and drop:
         # A status fault answers without processing: there is no commit to drop after.
@@ -132,9 +164,18 @@ def _check_fault_combination(fields: Mapping[str, Any], errors: FieldErrors) -> 
     if fields["body"] is not None and fields["body_text"] is not None:
         errors["body_text"] = ["Give body or body_text, not both."]
     replaced = fields["body"] is not None or fields["body_text"] is not None
-    if (replaced or fields["content_type"] is not None) and status is None and not after:
+    typed = fields["content_type"] is not None and not shapes
+    if (replaced or typed) and status is None and not after:
         # Nothing would answer with them: a fault that passes the request through.
         errors["status"] = ["A body or content_type needs a status or after_commit."]
+
+
+def _text_field(body: Mapping[str, Any], key: str, errors: FieldErrors) -> str | None:
+    value = str_field(body, key, errors)
+    if value is not None and len(value) > MAX_TEXT:
+        errors[key] = [f"The {key} must be at most {MAX_TEXT} characters."]
+        return None
+    return value
 
 
 def _bool_field(body: Mapping[str, Any], key: str, errors: FieldErrors) -> bool:

@@ -59,6 +59,8 @@ class ApiServer:
     control_routes: APIRouter
     # What a control reset does beyond resetting the resellers, such as wiping its tables.
     on_reset: tuple[Callable[[], None], ...] = ()
+    # The path whose GET lists the tenants: what a list-lag fault applies to (None: no list).
+    list_path: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Injected faults: latency, canned answers (error or malformed), and answers lost or replaced
-after the commit."""
+"""Injected faults: latency, canned answers (error or malformed), answers lost or replaced
+after the commit, and real-world misbehaviours: a list lagging behind creates, text around
+the JSON, escaped slashes, a body that drips or is huge (those are applied by shaping.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,20 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 # What a raw body is served as unless the fault names a content type.
 TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
+
+LIST_LAG_KEY = "resellertenant.list_lag_s"
+"""The ASGI scope key by which a list-lag fault reaches the list route."""
+
+
+def list_lag(request: Request) -> float | None:
+    """Seconds a list must lag behind creates for this request (a fault's), or None."""
+    lag = request.scope.get(LIST_LAG_KEY)
+    return float(lag) if isinstance(lag, int | float) and lag > 0 else None
 
 
 @dataclass
@@ -32,9 +43,36 @@ class Fault:
     after_commit: bool = False
     """Process the request for real, then answer with this fault's status and body: a
     server that committed and then failed, or answered with something unreadable."""
+    list_lag_ms: int = 0
+    """Lists leave out tenants created less than this long ago (a cache or a replica that
+    lags behind writes); only list requests match such a fault."""
+    text_before: str | None = None
+    """Text sent before the answer's body (a PHP notice printed before the JSON)."""
+    text_after: str | None = None
+    """Text sent after the answer's body (an HTML comment a cache appends)."""
+    escape_slashes: bool = False
+    """Every ``/`` of the body sent as ``\\/``, as PHP's json_encode does (same JSON)."""
+    drip_bytes: int | None = None
+    """The body sent this many bytes at a time, ``drip_interval_ms`` apart."""
+    drip_interval_ms: int | None = None
+    pad_to_bytes: int | None = None
+    """The body padded with spaces to this size (JSON allows trailing whitespace)."""
 
-    def matches(self, method: str, path: str) -> bool:
+    @property
+    def shapes_answer(self) -> bool:
+        """Whether the answer's body is rewritten on its way out (shaping.py)."""
+        return bool(
+            self.text_before
+            or self.text_after
+            or self.escape_slashes
+            or self.drip_bytes
+            or self.pad_to_bytes
+        )
+
+    def matches(self, method: str, path: str, *, listing: bool = False) -> bool:
         if self.remaining <= 0:
+            return False
+        if self.list_lag_ms and not listing:
             return False
         if self.method is not None and self.method != method.upper():
             return False
@@ -82,6 +120,13 @@ class FaultRegistry:
         body_text: str | None = None,
         content_type: str | None = None,
         after_commit: bool = False,
+        list_lag_ms: int = 0,
+        text_before: str | None = None,
+        text_after: str | None = None,
+        escape_slashes: bool = False,
+        drip_bytes: int | None = None,
+        drip_interval_ms: int | None = None,
+        pad_to_bytes: int | None = None,
     ) -> Fault:
         with self._lock:
             fault = Fault(
@@ -97,16 +142,24 @@ class FaultRegistry:
                 body_text=body_text,
                 content_type=content_type,
                 after_commit=after_commit,
+                list_lag_ms=list_lag_ms,
+                text_before=text_before,
+                text_after=text_after,
+                escape_slashes=escape_slashes,
+                drip_bytes=drip_bytes,
+                drip_interval_ms=drip_interval_ms,
+                pad_to_bytes=pad_to_bytes,
             )
             self._next_id += 1
             self._faults.append(fault)
             return fault
 
-    def take(self, method: str, path: str) -> Fault | None:
-        """Consume one use of the first matching fault; a snapshot of it, or None."""
+    def take(self, method: str, path: str, *, listing: bool = False) -> Fault | None:
+        """Consume one use of the first matching fault; a snapshot of it, or None.
+        ``listing``: the request lists tenants (list-lag faults match only those)."""
         with self._lock:
             for fault in self._faults:
-                if fault.matches(method, path):
+                if fault.matches(method, path, listing=listing):
                     fault.remaining -= 1
                     return Fault(**asdict(fault))
         return None

@@ -15,7 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .api_paths import ApiPaths
 from .counters import RequestCounters
-from .faults import Fault, FaultRegistry
+from .faults import LIST_LAG_KEY, Fault, FaultRegistry
+from .shaping import shaped_send
 
 
 class DroppedResponse(Exception):
@@ -100,12 +101,18 @@ class FaultMiddleware(_ApiRequestMiddleware):
         self.faults = faults
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        fault = self.faults.take(scope["method"], scope["path"])
+        listing = scope["method"] == "GET" and self.paths.is_list(scope["path"])
+        fault = self.faults.take(scope["method"], scope["path"], listing=listing)
         if fault is None:
             await self.app(scope, receive, send)
             return
         if fault.latency_ms > 0:
             await asyncio.sleep(fault.latency_ms / 1000)
+        if fault.list_lag_ms:
+            # The list route reads it from the scope (faults.list_lag).
+            scope = {**scope, LIST_LAG_KEY: fault.list_lag_ms / 1000}
+        if fault.shapes_answer:
+            send = shaped_send(fault, send, receive)
         if fault.after_commit:
             await self._answer_after_commit(fault, scope, receive, send)
             return

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote
 
 from pulumi_resellertenant.core import (
     ApiClient,
     ApiSpec,
     Deadline,
+    InvalidInputError,
     UnexpectedResponseError,
     build_request,
     error_from_response,
+    shown,
 )
 
 from .errors import ERROR_CODES
@@ -22,6 +23,7 @@ from .models import (
     MailbuxTenant,
     QuotaUpdateRequest,
     ResellerOverview,
+    tenant_id_problem,
 )
 
 __all__ = ["MAILBUX", "MailbuxClient"]
@@ -126,15 +128,16 @@ class MailbuxClient(ApiClient):
 
     def _check_answer(self, body: Any, method: str, path: str) -> None:
         if isinstance(body, dict) and body.get("success") is False:
-            # A refusal dressed as a success status: map it like any error answer (redacted
-            # like one: ApiClient redacts only the bodies of error statuses).
+            # A refusal dressed as a success status: map it like any error answer, redacted
+            # like one.
             raise error_from_response(
                 api=self.http.api,
                 method=method,
                 path=path,
                 status=422,
-                body=self.http.redact(json.dumps(body)),
+                body=json.dumps(body),
                 codes=self.spec.error_codes,
+                redact=self.http.redact,
             )
 
     def _tenant_or_none(self, data: Any, method: str, path: str) -> MailbuxTenant | None:
@@ -145,4 +148,12 @@ class MailbuxClient(ApiClient):
 
 
 def _tenant_path(tenant_id: str) -> str:
-    return f"{_TENANTS}/{quote(str(tenant_id), safe='')}"
+    """The tenant's path, for a checked id only: ids come from lists and ``pulumi import``,
+    and ``..`` would leave the tenant path (``/api/user/tenants/../terminate``)."""
+    text = str(tenant_id)
+    problem = tenant_id_problem(text)
+    if problem is not None:
+        raise InvalidInputError(
+            f'"{shown(text, 60)}" is not a valid Mailbux tenant id ({problem}); no request was sent'
+        )
+    return f"{_TENANTS}/{text}"

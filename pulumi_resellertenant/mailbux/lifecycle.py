@@ -3,8 +3,11 @@
 The API has no show endpoint and its create answer may carry no id: the id comes from the
 tenant list, whose listings are shared by the reads and creates of a deployment. A create
 whose answer was lost compares the account's tenants with those listed before its POST: it
-takes the one new tenant, or posts again when none appeared (create_ledger); a second POST
-is never sent while the first may have made a tenant. Quota increases are
+takes the one new tenant, or posts again when none appeared in lists taken a while after
+the POST (a list may lag behind the write); a second POST is never sent while the first may
+have made a tenant (create_ledger). A success answer (2xx) is the API's word that it made
+the tenant: whatever its body, that create is never sent again; the tenant is found in the
+list, however late it shows there, within the operation's deadline. Quota increases are
 claimed at ``check`` against the reseller pool, so a pool too small fails the preview.
 """
 
@@ -55,6 +58,9 @@ _LOOKUP_FIRST_DELAY = 0.5
 _LOOKUP_MAX_DELAY = 8.0
 _LOOKUP_RESERVE = 5.0
 """Seconds of the deadline kept to return the new tenant (with its password) to Pulumi."""
+_LIST_SETTLE = 2.0
+"""Seconds after a POST whose answer was lost before a list without a new tenant proves
+that it made none: a list may lag behind a write."""
 
 Args = MailbuxTenantArgs
 State = MailbuxTenantState
@@ -142,7 +148,7 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
                 except QuotaExceededError as error:
                     raise _with_available_quota(client, error, args.quota_gb, deadline) from error
                 except ApiError as error:
-                    if not error.outcome_unknown:
+                    if not (error.committed or error.outcome_unknown):
                         raise
                     lost = error
                 else:
@@ -151,6 +157,9 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
                     password = created.tenant_password.get_secret_value()
                     state = _state(tenant, args, password=password, fallback_quota=created.quota_gb)
                     return Created(state)
+            if lost.committed:
+                made = self._after_committed_answer(client, ledger, args, posted_at, lost, deadline)
+                return Created(_state(made, args, password=None), fresh=False)
             taken = self._after_lost_answer(client, ledger, args, posted_at, lost, deadline)
             if taken is not None:
                 return Created(_state(taken, args, password=None), fresh=False)
@@ -179,21 +188,14 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
         deadline: Deadline,
     ) -> MailbuxTenant | None:
         """Whether the POST whose answer was lost made a tenant: the tenant it made (its
-        password is lost), or None when it made none and posting again is safe."""
+        password is lost), or None when it made none and posting again is safe. The list
+        is read ``_LIST_SETTLE`` seconds after the POST at the earliest: it may lag."""
         with ledger.resolving(deadline):
             before = client.listings.seen_before(posted_at)
-            after: Mapping[str, MailbuxTenant] = self.listing(
-                client, deadline, taken_after=client.listings.now()
-            ).tenants
-            claimed = ledger.claimed()
-            candidates = [
-                tenant
-                for id_, tenant in after.items()
-                if (before is None or id_ not in before)
-                and id_ not in claimed
-                and tenant.quota_gb in (None, args.quota_gb)
-                and tenant.status.lower() not in _GONE_STATUSES
-            ]
+            settle = posted_at + _LIST_SETTLE - client.listings.now()
+            if settle > 0:
+                backoff(settle, deadline)
+            candidates = self._new_tenants(client, ledger, args, before, deadline)
             if before is not None and not candidates:
                 self.log.warning(
                     "Mailbux: the answer to creating a tenant was lost (%s) and no new tenant "
@@ -214,6 +216,70 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
                 )
                 return tenant
         raise _undecided(lost, candidates, known_before=before is not None) from lost
+
+    def _after_committed_answer(
+        self,
+        client: MailbuxClient,
+        ledger: CreateLedger,
+        args: Args,
+        posted_at: float,
+        answer: ApiError,
+        deadline: Deadline,
+    ) -> MailbuxTenant:
+        """The tenant a POST answered with success made, although its answer could not be
+        read: the one new tenant in the list, waited for until the deadline draws near."""
+        with ledger.resolving(deadline):
+            before = client.listings.seen_before(posted_at)
+            delay = _LOOKUP_FIRST_DELAY
+            while True:
+                candidates = self._new_tenants(client, ledger, args, before, deadline)
+                if candidates or before is None or deadline.remaining() < delay + _LOOKUP_RESERVE:
+                    break
+                backoff(delay, deadline)
+                delay = min(delay * 2, _LOOKUP_MAX_DELAY)
+            if before is not None and len(candidates) == 1:
+                [tenant] = candidates
+                ledger.claim(tenant.id)
+                self.log.warning(
+                    "Mailbux: tenant %s (%s) was created, but the answer could not be read "
+                    "(%s); found it in the tenant list: password_known is False",
+                    tenant.id,
+                    tenant.tenant_username,
+                    answer.message,
+                )
+                return tenant
+        if before is not None and not candidates:
+            raise ResellerTenantError(
+                f"the API created a tenant (POST {answer.path} succeeded) "
+                f"but its answer could not be read ({answer.message}) and the tenant list did "
+                "not show a new tenant before the deadline: do not run `pulumi up` again "
+                "before `pulumi-resellertenant reconcile` lists it; then set adopt_tenant_id "
+                "to its id"
+            ) from answer
+        raise _undecided(answer, candidates, known_before=before is not None) from answer
+
+    def _new_tenants(
+        self,
+        client: MailbuxClient,
+        ledger: CreateLedger,
+        args: Args,
+        before: Collection[str] | None,
+        deadline: Deadline,
+    ) -> list[MailbuxTenant]:
+        """The unclaimed tenants of ``args``' quota that a new listing shows and ``before``
+        did not."""
+        after: Mapping[str, MailbuxTenant] = self.listing(
+            client, deadline, taken_after=client.listings.now()
+        ).tenants
+        claimed = ledger.claimed()
+        return [
+            tenant
+            for id_, tenant in after.items()
+            if (before is None or id_ not in before)
+            and id_ not in claimed
+            and tenant.quota_gb in (None, args.quota_gb)
+            and tenant.status.lower() not in _GONE_STATUSES
+        ]
 
     def _created_tenant(
         self, client: MailbuxClient, created: CreatedTenant, deadline: Deadline

@@ -6,6 +6,7 @@ undocumented, so their models accept the field names a reseller API plausibly us
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Self
 
 from pydantic import (
@@ -21,11 +22,13 @@ from pydantic import (
 from pulumi_resellertenant.core import Answer, PositiveWholeNumber, WholeNumber
 
 __all__ = [
+    "MAX_QUOTA_GB",
     "CreateTenantRequest",
     "CreatedTenant",
     "MailbuxTenant",
     "QuotaUpdateRequest",
     "ResellerOverview",
+    "tenant_id_problem",
 ]
 
 
@@ -38,17 +41,36 @@ def _id_text(value: Any) -> Any:
 
 TenantId = Annotated[str, BeforeValidator(_id_text)]
 
+_TENANT_ID = re.compile(r"[0-9]{1,20}")  # ASCII digits: \d would take any script's digits
+
+
+def tenant_id_problem(tenant_id: str) -> str | None:
+    """What is wrong with a tenant id, or None. Mailbux ids are numbers; anything else
+    (``..``, a slash) must never reach a URL path."""
+    if _TENANT_ID.fullmatch(tenant_id) is None:
+        return "a Mailbux tenant id is 1 to 20 digits"
+    return None
+
+
+MAX_QUOTA_GB = 10_000
+"""A tenant's quota at most, in GB (10 TB). The documents give no limit; this keeps a typo
+(``quota_gb=50000``, ``1e30``) from ever reaching the reseller pool."""
+
+Quota = Annotated[PositiveWholeNumber, Field(le=MAX_QUOTA_GB)]
+
 
 class CreateTenantRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    quota_gb: PositiveWholeNumber
+    quota_gb: Quota
+    """The new tenant's storage quota in gigabytes."""
 
 
 class QuotaUpdateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    quota_gb: PositiveWholeNumber
+    quota_gb: Quota
+    """The tenant's new storage quota in gigabytes."""
 
 
 class CreatedTenant(Answer):
@@ -57,24 +79,36 @@ class CreatedTenant(Answer):
     id: TenantId | None = Field(None, validation_alias=AliasChoices("id", "tenant_id"))
     """Absent in the documented answer: the id then comes from the list."""
     tenant_username: str
+    """The tenant admin's generated login."""
     tenant_name: str
+    """The tenant's generated name."""
     tenant_password: SecretStr
+    """The tenant admin's generated password, shown this once."""
     quota_gb: WholeNumber
+    """The tenant's storage quota in gigabytes."""
     status: str = "active"
+    """The new tenant's status."""
 
 
 class MailbuxTenant(Answer):
     """A tenant as the list shows it."""
 
     id: TenantId = Field(validation_alias=AliasChoices("id", "tenant_id"))
+    """The tenant's id, as adopting or importing the tenant takes it."""
     tenant_username: str = Field(validation_alias=AliasChoices("tenant_username", "username"))
+    """The tenant admin's login."""
     tenant_name: str | None = Field(None, validation_alias=AliasChoices("tenant_name", "name"))
+    """The tenant's name, when the list gives it."""
     quota_gb: WholeNumber | None = None
+    """The tenant's storage quota in gigabytes, when the list gives it."""
     status: str = "active"
+    """The tenant's status (``active``, ``suspended``, ...)."""
     email_count: WholeNumber = Field(
         0, validation_alias=AliasChoices("email_count", "emails_count", "email_accounts_count")
     )
+    """The tenant's email count, as the list shows it (0 when it does not)."""
     created_at: str | None = None
+    """When the tenant was created, as the list gives it, if it does."""
 
     @property
     def suspended(self) -> bool:
@@ -85,27 +119,37 @@ class ResellerOverview(Answer):
     """Quota usage and tenant figures of the reseller account."""
 
     plan: str | None = None
+    """The reseller account's plan."""
     quota_total_gb: float | None = Field(
         None, validation_alias=AliasChoices("quota_total_gb", "total_quota_gb", "quota_gb")
     )
+    """The reseller's quota pool in gigabytes."""
     quota_allocated_gb: float | None = Field(
         None,
         validation_alias=AliasChoices(
             "quota_allocated_gb", "allocated_quota_gb", "used_quota_gb", "quota_used_gb"
         ),
     )
+    """Gigabytes of the pool allocated to tenants."""
     quota_available_gb: float | None = Field(
         None, validation_alias=AliasChoices("quota_available_gb", "available_quota_gb")
     )
+    """Gigabytes of the pool still available for new tenants and quota increases (total
+    minus allocated when the answer does not say)."""
     tenant_count: WholeNumber | None = Field(
         None, validation_alias=AliasChoices("tenant_count", "tenants_count", "total_tenants")
     )
+    """The number of tenants in the account."""
     tenant_limit: WholeNumber | None = Field(
         None, validation_alias=AliasChoices("tenant_limit", "max_tenants")
     )
+    """The most tenants the account's plan allows."""
     active_tenants: WholeNumber | None = None
+    """The number of active tenants."""
     suspended_tenants: WholeNumber | None = None
+    """The number of suspended tenants."""
     email_count: WholeNumber | None = None
+    """Emails across the account's tenants, as Mailbux counts them."""
 
     @model_validator(mode="after")
     def _derive_available(self) -> Self:

@@ -19,7 +19,7 @@ from pulumi_resellertenant.core import SETTING_KEYS, ApiSettings, ApiSpec, env_v
 
 from .names import PACKAGE, camel, function_token
 
-__all__ = ["ProviderConfig", "config_variables", "plugin_wording"]
+__all__ = ["ProviderConfig", "config_variables", "plugin_wording", "setting_description"]
 
 
 def variable(spec: ApiSpec, key: str) -> str:
@@ -42,9 +42,46 @@ def config_variables(*specs: ApiSpec) -> dict[str, dict[str, Any]]:
             entry: dict[str, Any] = {"type": kind}
             if secret:
                 entry["secret"] = True
-            entry["description"] = f"{spec.display_name} {key}, or ${env_var(spec, key)}"
+            entry["description"] = setting_description(spec, field)
             variables[variable(spec, key)] = entry
     return variables
+
+
+_SETTING_TEXT = {
+    "base_url": "Base URL of the {api} API (default {default}); plain http:// is allowed "
+    "only to a loopback host, as the key would travel in clear.",
+    "api_key": "The {api} reseller API key; required, here or in the environment.",
+    "connect_timeout": "Seconds to wait for a connection to the {api} API (default {default}).",
+    "read_timeout": "Seconds to wait for each read of an answer from the {api} API "
+    "(default {default}).",
+    "operation_timeout": "Deadline in seconds of one {api} operation (a create, read, "
+    "update, delete or function), every attempt, retry wait and rate-limit wait included "
+    "(default {default}).",
+    "max_attempts": "Attempts per {api} request, the first included (1 to 10, default {default}).",
+    "requests_per_minute": "Client-side limit of {api} requests in any rolling minute, shared "
+    "by every process of this machine (and by machines sharing the Redis URL); 0 turns it "
+    "off (default {default}).",
+    "max_answer_bytes": "Bytes of one {api} answer read at most, after decompression; a "
+    "larger one fails the request (default {default}).",
+    "redis_url": "A Redis server (redis://, rediss:// or unix://) that holds the {api} pacing "
+    "window, for deploying from several machines with one key (default: none, the window is "
+    "shared by this machine's processes only).",
+}
+"""What each setting of ``ApiSettings`` is, ``{api}`` its API and ``{default}`` its default."""
+
+
+def setting_description(spec: ApiSpec, field: str) -> str:
+    """One config variable's description: what it is, its default, its environment variable."""
+    if field == "base_url":
+        default: Any = spec.default_base_url
+    elif field == "requests_per_minute":
+        default = spec.requests_per_minute
+    else:
+        default = ApiSettings.model_fields[field].default
+    if isinstance(default, float) and default.is_integer():
+        default = int(default)
+    text = _SETTING_TEXT[field].format(api=spec.display_name, default=default)
+    return f"{text} Environment variable: `{env_var(spec, SETTING_KEYS[field])}`."
 
 
 class ProviderConfig:

@@ -2,6 +2,8 @@
 
 Exit codes: 0 everything matches; 1 something needs action; 2 the comparison could not be
 made (usage, settings, the ``pulumi`` CLI, an API), with one line naming what and the fix.
+``--import-file FILE`` also writes the orphans as a ``pulumi import --file`` document
+(``import_file``) for the one stack compared, and the report names the command to run.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from pulumi_resellertenant.core import PulumiCli, ResellerTenantError
+from pulumi_resellertenant.core import PulumiCli, ResellerTenantError, shown
 
-from .compare import compare
-from .gather import gather, stack_names
+from .compare import Findings, compare
+from .gather import Gathered, gather, stack_names
+from .import_file import ImportDocument, import_document, report_json, report_text, write_document
+from .lines import Commands
 from .report import to_json, to_text
 
 __all__ = ["EXIT_ACTION", "EXIT_ERROR", "EXIT_OK", "configure", "main", "run"]
@@ -48,6 +52,12 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         help="the Pulumi project directory (default: the current directory)",
     )
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument(
+        "--import-file",
+        metavar="FILE",
+        help="also write the orphans to FILE for `pulumi import --file FILE`, which adopts "
+        "them all in one run under the provider plugin's types (needs exactly one stack)",
+    )
     return parser
 
 
@@ -77,6 +87,9 @@ def run(
                 out,
                 err,
             )
+        problem = _import_file_problem(args.import_file, stacks)
+        if problem is not None:
+            return _fail(problem, args, out, err)
         gathered = gather(cli, stacks, env)
     except ResellerTenantError as error:
         return _fail(str(error), args, out, err)
@@ -92,15 +105,56 @@ def run(
     findings = compare(
         gathered.states, gathered.accounts, locks=gathered.locks, since=gathered.since, cwd=cwd
     )
+    written: WrittenFile | None = None
+    if args.import_file is not None:
+        try:
+            written = _write_import_file(Path(args.import_file), stacks[0], cwd, findings, gathered)
+        except OSError as error:
+            why = error.strerror or str(error)
+            return _fail(f"cannot write --import-file {args.import_file}: {why}", args, out, err)
     if args.json:
-        out.write(json.dumps(to_json(findings), indent=2) + "\n")
+        report = to_json(findings)
+        if written is not None:
+            report["import_file"] = report_json(*written)
+        out.write(json.dumps(report, indent=2) + "\n")
     else:
-        out.write(to_text(findings))
+        out.write(to_text(findings) + ("" if written is None else "\n" + report_text(*written)))
     return EXIT_ACTION if findings.needs_action else EXIT_OK
 
 
+WrittenFile = tuple[ImportDocument, str, str]
+"""The document written, its path as shown, and the command that imports it."""
+
+
+def _write_import_file(
+    path: Path, stack: str, cwd: str | None, findings: Findings, gathered: Gathered
+) -> WrittenFile:
+    taken = {tenant.name for state in gathered.states for tenant in state.tenants}
+    document = import_document(findings, taken=taken)
+    write_document(document, path)
+    # `pulumi --cwd DIR` reads a relative --file from DIR: name the file absolutely then.
+    where = str(path if cwd is None else path.absolute())
+    return document, where, Commands(stack, cwd).pulumi("import", "--file", where)
+
+
+def _import_file_problem(import_file: str | None, stacks: Sequence[str]) -> str | None:
+    """Why ``--import-file`` cannot be written, before anything is read; None when it can."""
+    if import_file is None:
+        return None
+    if len(stacks) != 1:
+        return (
+            f"--import-file is for one stack, and {len(stacks)} are compared "
+            f"({', '.join(stacks)}): pass --stack NAME once, naming the stack to import into"
+        )
+    directory = Path(import_file).parent
+    if not directory.is_dir():
+        return f"--import-file {import_file}: {directory} is not a directory"
+    return None
+
+
 def _fail(message: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    line = " ".join(message.split())  # one line, whatever the error's text held
+    # One line, whatever the error's text held: it may quote a server (escapes, line breaks).
+    line = shown(" ".join(message.split()), limit=2000)
     err.write(f"reconcile: {line}\n")
     if args.json:
         out.write(json.dumps({"error": line}) + "\n")

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from .account import AccountTenant
 from .export import StackState, StateTenant
-from .lines import Commands, adopt_line
+from .lines import Commands, adopt_line, resource_name
 from .locks import LockStatus
 from .pending import Adoption, Recovery, age, match_creates, recovery
 from .tokens import API_NAMES
@@ -141,7 +141,7 @@ def compare(
         for adoption in match_creates(account.api, creates, pool, managed, since or {}):
             adoptions[adoption.operation.stack].append(adoption)
         for tenant in sorted(pool.values(), key=age):
-            orphan = Orphan(account.base_url, tenant, adopt_line(tenant.label, tenant))
+            orphan = Orphan(account.base_url, tenant, adopt_line(resource_name(tenant), tenant))
             (suspended if tenant.suspended else orphans).append(orphan)
     recoveries = [
         recovery(state, adoptions.get(state.stack, []), (locks or {}).get(state.stack), cwd)

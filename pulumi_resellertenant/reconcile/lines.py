@@ -1,21 +1,67 @@
 """The lines and commands to paste: a resource declaration adopting a tenant, and the
-``pulumi`` commands of a stack, written exactly as the user types them."""
+``pulumi`` commands of a stack, written exactly as the user types them.
+
+A line to paste is built only from values checked safe: the id by its API's rule (Mailbux
+digits, the Easy Mail Archive slug rule), any other text escaped onto one line. Whatever an
+account lists may be hostile (``..`` as an id, a username with a line break and a command
+after it): a line that cannot be built safely is a note (a ``#`` comment) saying why.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from dataclasses import dataclass
 
-from .account import AccountTenant
-from .tokens import MAILBUX
+from pulumi_resellertenant.core import InputProblem, shown
+from pulumi_resellertenant.easymailarchive.models import slug_problem
+from pulumi_resellertenant.easymailarchive.tenant_models import EasyMailArchiveTenantArgs
+from pulumi_resellertenant.mailbux.models import tenant_id_problem
 
-__all__ = ["Commands", "adopt_line", "python_text"]
+from .account import AccountTenant
+from .tokens import API_NAMES, EASYMAILARCHIVE, MAILBUX
+
+__all__ = ["Commands", "adopt_line", "id_problem", "printable", "python_text", "resource_name"]
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
+"""A listed label fit to be a resource name as it is (Mailbux usernames: ``user38472615``)."""
+
+
+def printable(text: str) -> bool:
+    """Whether ``text`` shows as it is: one line, no control characters (``shown``'s rule)."""
+    return shown(text, max(len(text), 3)) == text
 
 
 def python_text(text: str) -> str:
-    """A double-quoted Python string literal (JSON's escapes are Python's too)."""
-    return json.dumps(text, ensure_ascii=False)
+    """A double-quoted Python string literal on one line (JSON's escapes are Python's too;
+    the controls JSON leaves raw, such as C1 and bidi overrides, are escaped as well)."""
+    literal = json.dumps(text, ensure_ascii=False)
+    return shown(literal, limit=6 * len(literal))  # escaped, never cut
+
+
+def id_problem(api: str, tenant_id: str) -> str | None:
+    """Why ``tenant_id`` may not go into a line to paste; None when it may."""
+    if api == MAILBUX:
+        return tenant_id_problem(tenant_id)
+    if api == EASYMAILARCHIVE:
+        problem = slug_problem(tenant_id)
+        return None if problem is None else f"a slug {problem}"
+    return f"no rule for {shown(api, 40)} ids"
+
+
+def unsafe_id_note(api: str, tenant_id: str, problem: str) -> str:
+    what = "Mailbux tenant id" if api == MAILBUX else "Easy Mail Archive slug"
+    return (
+        f'# not shown: the listed id "{shown(tenant_id, 60)}" is not a valid {what} '
+        f"({problem}); check this tenant in the {API_NAMES.get(api, 'API')} dashboard"
+    )
+
+
+def resource_name(tenant: AccountTenant) -> str:
+    """The resource name an orphan's line proposes: its label when that is a plain word,
+    else ``<api>-<id>`` (the id is checked before any line uses it)."""
+    return tenant.label if _SAFE_NAME.fullmatch(tenant.label) else f"{tenant.api}-{tenant.id}"
 
 
 def adopt_line(
@@ -25,11 +71,15 @@ def adopt_line(
     suspended: bool | None = None,
     deletion_policy: str | None = None,
 ) -> str:
-    """The declaration that takes ``tenant`` over as the resource ``resource_name``.
+    """The declaration that takes ``tenant`` over as the resource ``resource_name``, or a
+    note when the tenant's id is unsafe.
 
     A suspended tenant is declared ``suspended=True``, or the adopting ``up`` would
     reactivate it; ``deletion_policy`` is kept when the program declared one.
     """
+    problem = id_problem(tenant.api, tenant.id)
+    if problem is not None:
+        return unsafe_id_note(tenant.api, tenant.id, problem)
     keep_suspended = tenant.suspended if suspended is None else suspended
     if tenant.api == MAILBUX:
         quota = "None" if tenant.quota_gb is None else str(tenant.quota_gb)
@@ -43,15 +93,33 @@ def adopt_line(
         if tenant.quota_gb is None:
             line += "  # the account's list shows no quota: put the tenant's quota_gb here"
         return line
+    name = _declarable_name(tenant.name)
     args = [
         python_text(resource_name),
         f"slug={python_text(tenant.id)}",
-        f"name={python_text(tenant.name or tenant.id)}",
+        f"name={python_text(name or tenant.id)}",
     ]
     if keep_suspended:
         args.append("suspended=True")
     args.append("adopt_existing=True")
-    return f"easymailarchive.Tenant({', '.join(args)})"
+    line = f"easymailarchive.Tenant({', '.join(args)})"
+    if tenant.name and name is None:
+        line += (
+            "  # the account's name is not a name a program may declare (one line, no "
+            "control characters, at most 255 characters): put the tenant's name here"
+        )
+    return line
+
+
+def _declarable_name(name: str | None) -> str | None:
+    """The listed name when ``check`` would accept it as ``name=``; else None."""
+    if not name:
+        return None
+    try:
+        EasyMailArchiveTenantArgs.input_schema().fields["name"].parse(name)
+    except InputProblem:
+        return None
+    return name
 
 
 @dataclass(frozen=True)
@@ -65,6 +133,14 @@ class Commands:
         words = ["pulumi", *args, "--stack", self.stack]
         if self.cwd is not None:
             words += ["--cwd", self.cwd]
+        unsafe = [word for word in words if not printable(word)]
+        if unsafe:
+            # Quoting keeps a line break inside one argument, but the line shown would still
+            # break in two: no command to paste then.
+            return (
+                f'# not shown: "{shown(unsafe[0], 80)}" holds control characters; '
+                f"run `pulumi {shown(args[0] if args else '', 20)}` by hand once it is checked"
+            )
         return shlex.join(words)
 
     def cancel(self) -> str:

@@ -10,6 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from pulumi_resellertenant.core import shown
+from pulumi_resellertenant.mailbux.models import tenant_id_problem
+
 from .account import AccountTenant
 from .export import PendingOperation, StackState, StateTenant
 from .lines import Commands, adopt_line
@@ -56,7 +59,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def age(tenant: AccountTenant) -> tuple[datetime, int, str]:
     """Oldest first: creation time, then the id (numerically when it is a number)."""
-    number = int(tenant.id) if tenant.id.isdigit() else -1
+    # Only an id of ASCII digits is a number: "²" is a digit to isdigit(), not to int().
+    number = int(tenant.id) if tenant_id_problem(tenant.id) is None else -1
     return (tenant.created or _EPOCH, number, tenant.id)
 
 
@@ -83,14 +87,18 @@ def _match_archive(
     if not isinstance(slug, str):
         return Adoption(op, None, (), None, "its slug is not readable in the state: check it")
     tenant = pool.pop(slug, None)
+    shown_slug = shown(slug, 60)
     if tenant is not None:
         line = adopt_line(op.name, tenant, suspended=_flag(op.input("suspended")))
-        return Adoption(op, tenant, (tenant,), line, f"the create made tenant {slug}")
+        return Adoption(op, tenant, (tenant,), line, f"the create made tenant {shown_slug}")
     if slug in managed:
         owner = managed[slug][0]
-        note = f"slug {slug} is already managed by stack {owner.stack} ({owner.name})"
+        note = (
+            f"slug {shown_slug} is already managed by stack {shown(owner.stack, 60)} "
+            f"({shown(owner.name, 60)})"
+        )
         return Adoption(op, None, (), None, note)
-    note = f"no tenant {slug} in the account: the create never reached Easy Mail Archive"
+    note = f"no tenant {shown_slug} in the account: the create never reached Easy Mail Archive"
     return Adoption(op, None, (), None, note)
 
 
@@ -121,7 +129,7 @@ def _match_mailbux(
             if certain:
                 note = f"the unmanaged {what}{when}"
             else:
-                ids = ", ".join(t.id for t in candidates)
+                ids = ", ".join(shown(t.id, 30) for t in candidates)
                 note = (
                     f"one of {len(candidates)} unmanaged {what}s{when} (ids {ids}) for "
                     f"{len(ops)} interrupted create(s): the newest proposed; check before adopting"

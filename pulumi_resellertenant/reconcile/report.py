@@ -1,9 +1,17 @@
 """The findings for people (text) and for machines (JSON). Neither holds a key: findings
-are built from tenant listings and state records, never from settings."""
+are built from tenant listings and state records, never from settings.
+
+What an account lists or a state records may be hostile (line breaks that forge a line of
+their own, ANSI escapes): every such value in the text, and every human string of the JSON
+(lines, notes, commands, steps), goes through ``shown``. The JSON's data fields keep the
+exact values; JSON escapes them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from pulumi_resellertenant.core import shown
 
 from .account import AccountTenant
 from .compare import Findings, Orphan
@@ -39,7 +47,7 @@ def to_json(findings: Findings) -> dict[str, Any]:
                 "urn": m.tenant.urn,
                 "id": m.tenant.tenant_id,
                 "listed_status": m.listed_status,
-                "command": m.command,
+                "command": _line(m.command),
             }
             for m in findings.missing
         ],
@@ -51,7 +59,7 @@ def to_json(findings: Findings) -> dict[str, Any]:
                 "resources": [
                     {"stack": h.stack, "resource": h.name, "urn": h.urn} for h in s.holders
                 ],
-                "commands": list(s.commands),
+                "commands": [_line(command) for command in s.commands],
             }
             for s in findings.shared
         ],
@@ -72,7 +80,11 @@ def _tenant_json(tenant: AccountTenant) -> dict[str, Any]:
 
 
 def _orphan_json(orphan: Orphan) -> dict[str, Any]:
-    return {**_tenant_json(orphan.tenant), "base_url": orphan.base_url, "line": orphan.line}
+    return {
+        **_tenant_json(orphan.tenant),
+        "base_url": orphan.base_url,
+        "line": _line(orphan.line),
+    }
 
 
 def _recovery_json(recovery: Recovery) -> dict[str, Any]:
@@ -80,10 +92,14 @@ def _recovery_json(recovery: Recovery) -> dict[str, Any]:
     return {
         "stack": recovery.stack,
         "locked": recovery.lock.locked,
-        "lock": recovery.lock.detail or None,
+        "lock": shown(recovery.lock.detail) if recovery.lock.detail else None,
         "operations": [_operation_json(op, adoptions.get(op.urn)) for op in recovery.operations],
         "steps": [
-            {"text": step.text, "command": step.command, "lines": list(step.lines)}
+            {
+                "text": shown(step.text),
+                "command": None if step.command is None else _line(step.command),
+                "lines": [_line(line) for line in step.lines],
+            }
             for step in recovery.steps
         ],
     }
@@ -99,9 +115,15 @@ def _operation_json(op: PendingOperation, adoption: Adoption | None) -> dict[str
         "urn": op.urn,
         "tenant": None if found is None else found.id,
         "candidates": [] if adoption is None else [t.id for t in adoption.candidates],
-        "line": None if adoption is None else adoption.line,
-        "note": None if adoption is None else adoption.note,
+        "line": None if adoption is None or adoption.line is None else _line(adoption.line),
+        "note": None if adoption is None else shown(adoption.note),
     }
+
+
+def _line(line: str) -> str:
+    """A line or command to paste: built safe (``lines``), escaped once more, never cut (a
+    cut line would not run)."""
+    return shown(line, limit=max(len(line) * 6, 3))
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -110,9 +132,10 @@ def _operation_json(op: PendingOperation, adoption: Adoption | None) -> dict[str
 def to_text(findings: Findings) -> str:
     out: list[str] = []
     for summary in findings.accounts:
-        stacks = ", ".join(summary.account.stacks)
+        stacks = ", ".join(shown(stack, 80) for stack in summary.account.stacks)
         out.append(
-            f"{summary.account.title} (stack{'s' if len(summary.account.stacks) > 1 else ''} "
+            f"{shown(summary.account.title)} "
+            f"(stack{'s' if len(summary.account.stacks) > 1 else ''} "
             f"{stacks}): {summary.listed} tenant(s), {summary.managed} managed"
         )
     if findings.orphans:
@@ -131,13 +154,17 @@ def to_text(findings: Findings) -> str:
             "again while the program declares them):",
         ]
         for m in findings.missing:
-            why = f"listed as {m.listed_status}" if m.listed_status else "not in the account"
+            why = (
+                f"listed as {shown(m.listed_status, 40)}"
+                if m.listed_status
+                else "not in the account"
+            )
             resource = _resource(m.tenant.api, "", m.tenant.name)
             out.append(
-                f"  stack {m.tenant.stack}: {resource}, {API_NAMES[m.tenant.api]} tenant "
-                f"{m.tenant.tenant_id}: {why}"
+                f"  stack {shown(m.tenant.stack, 80)}: {resource}, {API_NAMES[m.tenant.api]} "
+                f"tenant {shown(m.tenant.tenant_id, 60)}: {why}"
             )
-            out.append(f"    {m.command}")
+            out.append(f"    {_line(m.command)}")
     if findings.shared:
         out += [
             "",
@@ -146,10 +173,10 @@ def to_text(findings: Findings) -> str:
             "its `pulumi state delete`, then remove its declaration from that program:",
         ]
         for s in findings.shared:
-            out.append(f"  {API_NAMES[s.api]} tenant {s.tenant_id}:")
+            out.append(f"  {API_NAMES[s.api]} tenant {shown(s.tenant_id, 60)}:")
             for h in s.holders:
-                out.append(f"    stack {h.stack}: {_resource(h.api, '', h.name)}")
-            out += [f"    {command}" for command in s.commands]
+                out.append(f"    stack {shown(h.stack, 80)}: {_resource(h.api, '', h.name)}")
+            out += [f"    {_line(command)}" for command in s.commands]
     for recovery in findings.recoveries:
         out += ["", *_recovery_lines(recovery)]
     if findings.suspended:
@@ -168,28 +195,31 @@ def _orphan_lines(orphans: tuple[Orphan, ...]) -> list[str]:
     lines: list[str] = []
     for orphan in orphans:
         lines.append(f"  {_describe(orphan.tenant)}:")
-        lines.append(f"    {orphan.line}")
+        lines.append(f"    {_line(orphan.line)}")
     return lines
 
 
 def _describe(tenant: AccountTenant) -> str:
+    """One line of what the account lists, every listed value escaped and bounded."""
     facts = []
     if tenant.api == "mailbux":
-        facts.append(tenant.label)
+        facts.append(shown(tenant.label, 80))
         if tenant.quota_gb is not None:
-            facts.append(f"{tenant.quota_gb} GB")
+            facts.append(f"{shown(tenant.quota_gb, 20)} GB")
     elif tenant.name:
-        facts.append(tenant.name)
+        facts.append(shown(tenant.name, 120))
     if tenant.status:
-        facts.append(tenant.status)
+        facts.append(shown(tenant.status, 40))
     if tenant.created_at:
-        facts.append(f"created {tenant.created_at}")
-    return f"{API_NAMES[tenant.api]} tenant {tenant.id} ({', '.join(facts)})"
+        facts.append(f"created {shown(tenant.created_at, 40)}")
+    return f"{API_NAMES[tenant.api]} tenant {shown(tenant.id, 60)} ({', '.join(facts)})"
 
 
 def _resource(api: str | None, type_token: str, name: str) -> str:
     """How the program declares it: ``mailbux.Tenant "mail"``; other resources by type."""
-    return f"{api}.Tenant {python_text(name)}" if api else f"{type_token} {python_text(name)}"
+    if api:
+        return f"{api}.Tenant {python_text(name)}"
+    return f"{shown(type_token, 120)} {python_text(name)}"
 
 
 def _recovery_lines(recovery: Recovery) -> list[str]:
@@ -198,19 +228,20 @@ def _recovery_lines(recovery: Recovery) -> list[str]:
         kinds[op.kind] = kinds.get(op.kind, 0) + 1
     counted = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
     lines = [
-        f"Pending operations in stack {recovery.stack} (a run was interrupted: {counted}):",
+        f"Pending operations in stack {shown(recovery.stack, 80)} (a run was interrupted: "
+        f"{shown(counted)}):",
     ]
     adoptions = {a.operation.urn: a for a in recovery.adoptions}
     for op in recovery.operations:
         adoption = adoptions.get(op.urn)
-        what = f"{_resource(op.api, op.type, op.name)} ({op.kind})"
-        lines.append(f"  {what}: {adoption.note}" if adoption is not None else f"  {what}")
+        what = f"{_resource(op.api, op.type, op.name)} ({shown(op.kind, 40)})"
+        lines.append(f"  {what}: {shown(adoption.note)}" if adoption is not None else f"  {what}")
     lines.append("  To recover, in this order:")
     for number, step in enumerate(recovery.steps, start=1):
-        lines.append(f"  {number}. {step.text}:")
+        lines.append(f"  {number}. {shown(step.text)}:")
         if step.command is not None:
-            lines.append(f"       {step.command}")
-        lines += [f"       {line}" for line in step.lines]
+            lines.append(f"       {_line(step.command)}")
+        lines += [f"       {_line(line)}" for line in step.lines]
     return lines
 
 

@@ -396,7 +396,12 @@ def test_set_email_count_and_usage_validate_and_404(
 
 def test_control_bodies_that_are_not_objects_are_400(emu: EmulatorHandle) -> None:
     for path, method in (("/faults", "POST"), ("/resellers", "PUT")):
-        response = httpx.request(method, f"{emu.url}/_emulator{path}", content=b"[oops")
+        response = httpx.request(
+            method,
+            f"{emu.url}/_emulator{path}",
+            content=b"[oops",
+            headers={"Content-Type": "application/json"},
+        )
         assert response.status_code == 400
         assert response.json()["message"]
 

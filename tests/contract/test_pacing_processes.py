@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -58,7 +59,12 @@ print(json.dumps(outcome))
 
 
 def worker_env(
-    emu: EmulatorHandle, cache_home: Path, *, redis_url: str | None = None, rate: int = 6
+    emu: EmulatorHandle,
+    cache_home: Path,
+    *,
+    redis_url: str | None = None,
+    rate: int = 6,
+    pacing_dir: Path | None = None,
 ) -> dict[str, str]:
     env = {
         k: v
@@ -74,6 +80,8 @@ def worker_env(
     )
     if redis_url:
         env["EASYMAILARCHIVE_REDIS_URL"] = redis_url
+    if pacing_dir:
+        env["RESELLERTENANT_PACING_DIR"] = str(pacing_dir)
     return env
 
 
@@ -125,6 +133,32 @@ def test_processes_of_one_machine_share_one_window(limited: EmulatorHandle, tmp_
     outcomes = run_together((4, env), (4, env))
     assert totals(outcomes) == {"ok": 6, "refused": 2, "rate_limited": 0}
     assert server_saw(limited) == {"200": 6}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_processes_naming_a_shared_folder_share_a_window_and_leave_the_folder_alone(
+    limited: EmulatorHandle, tmp_path: Path
+) -> None:
+    """RESELLERTENANT_PACING_DIR names a folder others use too (a 1777 one, another
+    program's day-old SQLite file in it): the processes still share one window, in a
+    subfolder of their own, and the folder keeps its mode and the other file."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    other = shared / "other-program.sqlite3"
+    other.write_bytes(b"")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(other, (two_days_ago, two_days_ago))
+    env = worker_env(limited, tmp_path / "cache", pacing_dir=shared)
+    outcomes = run_together((4, env), (4, env))
+    assert totals(outcomes) == {"ok": 6, "refused": 2, "rate_limited": 0}
+    assert server_saw(limited) == {"200": 6}
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert other.exists()
+    assert sorted(p.name for p in shared.iterdir()) == [
+        "other-program.sqlite3",
+        "pulumi-resellertenant-pacing",
+    ]
 
 
 def test_separate_windows_would_overrun_the_server(limited: EmulatorHandle, tmp_path: Path) -> None:

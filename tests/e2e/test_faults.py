@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from emulator_handle import (
     EMA_KEY,
@@ -166,6 +167,8 @@ def spread(faults: Faults, schedule: list[tuple[str, int, dict[str, Any]]]) -> I
     assert not pending, f"faults never added: {pending}"
 
 
+# Pacing, not the engine, is what this shows: the current engine alone (CI's time budget).
+@pytest.mark.engines("current")
 def test_twenty_percent_transient_faults_converge_in_one_up(
     new_project: ProjectFactory, e2e_emulator: EmulatorHandle
 ) -> None:
@@ -236,7 +239,8 @@ def test_a_create_answer_lost_after_the_commit_converges_in_one_up(
     assert len(found.unknown_passwords) == len(found.lost_passwords) == 1
     assert "password_known is False" in run.output
     # Two archives taken over (the engine shows each warning twice: live and in the summary).
-    taken = re.findall(r"the answer to creating (\S+) was lost; found it", run.output)
+    # Their 201 arrived before the cut: created, the answer unreadable.
+    taken = re.findall(r"tenant (\S+) was created, but the answer could not be read", run.output)
     assert len(set(taken)) == 2, run.output
     assert all(f["remaining"] == 0 for f in emu.faults())
     assert_no_key_leaked(project)

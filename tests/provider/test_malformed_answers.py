@@ -147,11 +147,15 @@ def start(
         "mailbux_pickle" if api.name == "mailbux" else "archive_pickle"
     )
     # Two attempts keep the retried answers (5xx) few; no client pacing: the emulator's
-    # windows are reset by `emu`, and a test makes a few dozen requests at most.
+    # windows are reset by `emu`, and a test makes a few dozen requests at most. A short
+    # deadline: a 2xx create answer is the API's word that it made the tenant, so a create
+    # answered 2xx without being processed is looked for until the deadline draws near.
     config = stack_config(
         emu,
         mailbux__maxAttempts="2",
         easymailarchive__maxAttempts="2",
+        mailbux__operationTimeout="10",
+        easymailarchive__operationTimeout="10",
         easymailarchive__requestsPerMinute="0",
         mailbux__requestsPerMinute="0",
     )

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pulumi_resellertenant.core import shown
 from pulumi_resellertenant.core._error_answers import (
     ErrorBody,
     error_from_response,
@@ -383,4 +384,6 @@ def test_a_bare_code_shaped_error_string_is_a_code(code: str) -> None:
 def test_a_bare_error_string_otherwise_is_a_bounded_message(text: str) -> None:
     parsed = parse_error_body(json.dumps({"error": text}))
     assert parsed.code is None
-    assert parsed.message == (text if len(text) <= 300 else text[:297] + "...")
+    folded = " ".join(text.split())
+    assert parsed.message == (shown(folded) or None)
+    assert parsed.message is None or (len(parsed.message) <= 300 and "\n" not in parsed.message)

@@ -154,7 +154,9 @@ def test_non_json_success_is_an_unexpected_response() -> None:
     error = Api([httpx.Response(200, text="<html>hello</html>")]).fails("GET")
     assert type(error) is UnexpectedResponseError
     assert error.status == 200
-    assert "<html>hello</html>" in error.message
+    # A success body is never quoted (it may hold a password): its shape is.
+    assert "<html>hello</html>" not in error.message
+    assert "not JSON (18 bytes of text/plain)" in error.message
 
 
 def test_redirect_is_not_followed() -> None:
@@ -167,12 +169,15 @@ def test_redirect_is_not_followed() -> None:
 
 def test_unreadable_content_encoding_is_an_api_error() -> None:
     # httpx raises DecodingError, which is no httpx.TransportError: it must not escape raw.
+    # The 200 came first: the API did the POST, whatever the body (never sent again).
     garbled = httpx.Response(
         200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(b"not gzip")
     )
     api = Api([garbled])
     error = api.fails("POST", json={"quota_gb": 1})
-    assert isinstance(error, TransportError)
+    assert isinstance(error, UnexpectedResponseError)
+    assert "cut off (DecodingError)" in error.message
+    assert error.committed is True
     assert error.outcome_unknown is True
     assert len(api.requests) == 1
 

@@ -16,6 +16,7 @@ from pulumi_resellertenant.core._pacing import (
     Refused,
     Window,
     hold,
+    repair,
     reserve,
     settle,
 )
@@ -202,3 +203,22 @@ def simulate(
 def test_a_burst_with_instant_answers_goes_as_early_as_the_limit_allows(limit: int) -> None:
     sends = simulate(arrivals=[0.0] * (3 * limit), limit=limit, workers=3 * limit)
     assert sorted(sends) == [SPAN * (k // limit) for k in range(3 * limit)]
+
+
+def test_repair_drops_only_what_no_change_can_have_written() -> None:
+    now = 1000.0
+    # At the bounds: a hold of the retry cap, a send queued behind it a window later.
+    legit = Window(done=[now], pending={"q": (now + 180.0, now + 215.0)}, hold_until=now + 120.0)
+    assert repair(legit, now, span=SPAN, max_hold=120.0) == []
+    assert legit == Window(done=[now], pending={"q": (now + 180.0, now + 215.0)}, hold_until=1120.0)
+    poisoned = Window(
+        done=[now, float("nan"), now + 240.5],
+        pending={"ok": (now, now + 35.0), "ahead": (now + 3600.0, now + 3635.0)},
+        hold_until=now + 120.5,
+    )
+    assert repair(poisoned, now, span=SPAN, max_hold=120.0) == [
+        "a hold of 120.5 s",
+        "2 impossible answer time(s)",
+        "1 impossible send time(s)",
+    ]
+    assert poisoned == Window(done=[now], pending={"ok": (now, now + 35.0)})

@@ -204,7 +204,8 @@ def test_the_cache_folder_follows_xdg_cache_home(tmp_path: Path) -> None:
 def test_stale_windows_are_removed_when_a_window_opens(tmp_path: Path) -> None:
     folder = tmp_path / "pulumi-resellertenant" / "pacing"
     folder.mkdir(parents=True)
-    stale, fresh = folder / "old.sqlite3", folder / "recent.sqlite3"
+    # Named as the store names its files: it deletes no other (another program's, say).
+    stale, fresh = folder / f"mailbux-{'0' * 32}.sqlite3", folder / f"mailbux-{'1' * 32}.sqlite3"
     stale.write_bytes(b"")
     fresh.write_bytes(b"")
     two_days_ago = time.time() - 2 * 86400

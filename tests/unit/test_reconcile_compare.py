@@ -314,17 +314,20 @@ def test_an_adoption_line_keeps_what_the_program_declared() -> None:
                         suspended=True,
                         deletion_policy="suspend",
                     ),
-                    creating("dev", "easymailarchive", "x", slug="x", name="X", suspended=True),
+                    creating("dev", "easymailarchive", "x", slug="x-1", name="X", suspended=True),
                 ],
             )
         ],
-        [account("mailbux", [mail("4", quota=2)]), account("easymailarchive", [archive("x", "X")])],
+        [
+            account("mailbux", [mail("4", quota=2)]),
+            account("easymailarchive", [archive("x-1", "X")]),
+        ],
     )
 
     assert [a.line for a in findings.recoveries[0].adoptions] == [
         'mailbux.Tenant("m", quota_gb=2, suspended=True, deletion_policy="suspend", '
         'adopt_tenant_id="4")',
-        'easymailarchive.Tenant("x", slug="x", name="X", suspended=True, adopt_existing=True)',
+        'easymailarchive.Tenant("x", slug="x-1", name="X", suspended=True, adopt_existing=True)',
     ]
 
 

@@ -222,12 +222,27 @@ def test_accepted_base_urls(url: str, normalised: str) -> None:
         "http://0.0.0.0:8080",
         "http://[::2]",
         "http://localhost.evil.example",
-        "http://localhost@evil.example",
     ],
 )
 def test_plain_http_to_another_host_is_refused(url: str) -> None:
     with pytest.raises(ValueError, match="send the API key in clear"):
         check_base_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost@evil.example",
+        "https://user:hunter2@api.easymailarchive.com",
+        "https://:hunter2@mailbux.com",
+        "http://admin@127.0.0.1:8080",
+    ],
+)
+def test_credentials_in_a_base_url_are_refused_without_quoting_it(url: str) -> None:
+    with pytest.raises(ValueError, match="must not carry a user name or password") as info:
+        check_base_url(url)
+    assert "hunter2" not in str(info.value)
+    assert url not in str(info.value)
 
 
 @pytest.mark.parametrize(

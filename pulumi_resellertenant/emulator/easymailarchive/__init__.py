@@ -26,6 +26,7 @@ def _serve(
         control_routes=build_control_routes(tenants),
         # A reset empties the rate-limit windows too.
         on_reset=(tenants.clear, limiter.reset),
+        list_path="/api/reseller/tenants",
     )
 
 

@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from pulumi_resellertenant.emulator.bodies import json_body, raise_if_invalid
 from pulumi_resellertenant.emulator.errors import FieldErrors
+from pulumi_resellertenant.emulator.faults import list_lag
 from pulumi_resellertenant.emulator.ratelimit import SlidingWindowLimiter
 from pulumi_resellertenant.emulator.resellers import Reseller, ResellerAccounts
 
@@ -111,7 +112,9 @@ def build_routes(
     async def list_tenants(request: Request) -> JSONResponse:
         reseller = authenticate(request)
         page = parse_page(request.query_params.get("page"))
-        found, total = tenants.page(reseller.owner, page, page_size)
+        lag = list_lag(request)
+        hidden = tenants.recent.newer_than(lag) if lag else frozenset()
+        found, total = tenants.page(reseller.owner, page, page_size, hidden=hidden)
         return JSONResponse(
             {
                 "data": [tenant_json(t, _LIST_FIELDS) for t in found],

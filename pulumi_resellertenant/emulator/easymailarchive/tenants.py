@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from typing import Literal
 
-from pulumi_resellertenant.emulator.database import ApiTables
+from pulumi_resellertenant.emulator.database import ApiTables, Database
+from pulumi_resellertenant.emulator.recent import RecentCreations
 from pulumi_resellertenant.emulator.timestamps import utc_now
 
 TenantStatus = Literal["active", "suspended"]
@@ -60,8 +62,30 @@ class EmaTenants(ApiTables):
     schema = SCHEMA
     tables = ("ema_tenants",)
 
-    def page(self, owner: str, page: int, per_page: int) -> tuple[list[EmaTenant], int]:
-        """One page (1-based) of the owner's tenants in creation order, and the total."""
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
+        self.recent = RecentCreations()
+        """Creation times by slug, for a list-lag fault."""
+
+    def clear(self) -> None:
+        super().clear()
+        self.recent.clear()
+
+    def page(
+        self, owner: str, page: int, per_page: int, *, hidden: Collection[Hashable] = ()
+    ) -> tuple[list[EmaTenant], int]:
+        """One page (1-based) of the owner's tenants in creation order, and the total; the
+        slugs in ``hidden`` (a lagging list's) are left out of both, as a stale replica
+        would."""
+        if hidden:
+            with self._db.reading() as conn:
+                rows = conn.execute(
+                    f"SELECT {_COLUMNS} FROM ema_tenants WHERE owner = ? ORDER BY seq",  # noqa: S608
+                    (owner,),
+                ).fetchall()
+            listed = [EmaTenant(**row) for row in rows if row["slug"] not in hidden]
+            start = (page - 1) * per_page
+            return listed[start : start + per_page], len(listed)
         with self._db.reading() as conn:
             total = int(
                 conn.execute(
@@ -95,6 +119,7 @@ class EmaTenants(ApiTables):
             )
             created = _get(conn, slug)
         assert created is not None
+        self.recent.note(slug)
         return created
 
     def rename(self, slug: str, name: str) -> EmaTenant | None:

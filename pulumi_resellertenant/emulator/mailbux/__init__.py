@@ -25,6 +25,7 @@ def _serve(
         routes=build_routes(tenants, resellers),
         control_routes=build_control_routes(tenants),
         on_reset=(tenants.clear,),
+        list_path="/api/user/tenants",
     )
 
 

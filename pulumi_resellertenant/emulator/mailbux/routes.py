@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from pulumi_resellertenant.emulator.bodies import is_int, json_body, raise_if_invalid
 from pulumi_resellertenant.emulator.errors import FieldErrors
+from pulumi_resellertenant.emulator.faults import list_lag
 from pulumi_resellertenant.emulator.resellers import Reseller, ResellerAccounts
 from pulumi_resellertenant.emulator.timestamps import utc_now
 
@@ -111,7 +112,9 @@ def build_routes(
     @router.get("/tenants")
     async def list_tenants(request: Request) -> JSONResponse:
         reseller = authenticate(request)
-        return _ok([tenant_json(t) for t in tenants.of_owner(reseller.owner)])
+        lag = list_lag(request)
+        hidden = tenants.recent.newer_than(lag) if lag else frozenset()
+        return _ok([tenant_json(t) for t in tenants.of_owner(reseller.owner, hidden=hidden)])
 
     @router.post("/tenants")
     async def create_tenant(request: Request) -> JSONResponse:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from typing import Literal
 
-from pulumi_resellertenant.emulator.database import ApiTables
+from pulumi_resellertenant.emulator.database import ApiTables, Database
+from pulumi_resellertenant.emulator.recent import RecentCreations
 from pulumi_resellertenant.emulator.timestamps import utc_now
 
 TenantStatus = Literal["active", "suspended"]
@@ -109,13 +111,23 @@ class MailbuxTenants(ApiTables):
     schema = SCHEMA
     tables = ("mailbux_tenants",)
 
-    def of_owner(self, owner: str) -> list[MailbuxTenant]:
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
+        self.recent = RecentCreations()
+        """Creation times by id, for a list-lag fault."""
+
+    def clear(self) -> None:
+        super().clear()
+        self.recent.clear()
+
+    def of_owner(self, owner: str, *, hidden: Collection[Hashable] = ()) -> list[MailbuxTenant]:
+        """The owner's tenants, except the ids in ``hidden`` (a lagging list's)."""
         with self._db.reading() as conn:
             rows = conn.execute(
                 f"SELECT {_COLUMNS} FROM mailbux_tenants WHERE owner = ? ORDER BY id",  # noqa: S608
                 (owner,),
             ).fetchall()
-        return [MailbuxTenant(**row) for row in rows]
+        return [MailbuxTenant(**row) for row in rows if row["id"] not in hidden]
 
     def get(self, owner: str, tenant_id: int) -> MailbuxTenant | None:
         with self._db.reading() as conn:
@@ -141,6 +153,7 @@ class MailbuxTenants(ApiTables):
             assert cursor.lastrowid is not None
             created = _get(conn, owner, cursor.lastrowid)
         assert created is not None
+        self.recent.note(created.id)
         return created
 
     def set_status(self, owner: str, tenant_id: int, status: TenantStatus) -> MailbuxTenant | None:
