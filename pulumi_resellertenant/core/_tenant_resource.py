@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 import pulumi
 import pulumi.dynamic
 
+from ._pickler_leak import unleaked
 from ._resource_model import TenantState
 
 __all__ = ["TenantResource", "tenant_properties", "with_secret_outputs"]
@@ -25,12 +26,15 @@ class TenantResource(pulumi.dynamic.Resource):
         opts: pulumi.ResourceOptions | None,
         **inputs: Any,
     ) -> None:
-        super().__init__(
-            provider,
-            resource_name,
-            tenant_properties(self.state_model, **inputs),
-            with_secret_outputs(opts, *self.state_model.secret_names()),
-        )
+        # The SDK's provider pickling leaks a wrapper per resource: N² cost, and a crash
+        # near 1,000 resources (see _pickler_leak).
+        with unleaked():
+            super().__init__(
+                provider,
+                resource_name,
+                tenant_properties(self.state_model, **inputs),
+                with_secret_outputs(opts, *self.state_model.secret_names()),
+            )
 
 
 def tenant_properties(state_model: type[TenantState], **inputs: Any) -> dict[str, Any]:
