@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import ClassVar
 
+from .recent import RecentCreations
+
 
 class Database:
     def __init__(self, path: str = ":memory:") -> None:
@@ -52,8 +54,11 @@ class ApiTables:
         self._db = database
         with database.transaction() as conn:
             conn.executescript(self.schema)
+        self.recent = RecentCreations()
+        """Creation times by tenant id, for a list-lag fault."""
 
     def clear(self) -> None:
+        self.recent.clear()
         with self._db.transaction() as conn:
             for table in self.tables:
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 (a class constant)

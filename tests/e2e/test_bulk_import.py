@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from test_reconcile import reconcile as run_reconcile
+
 from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
 from live_tenants import api_call, mailbux_tenants
 from pulumi_cli import PROGRAMS, PulumiProject, PulumiWorkspace
@@ -35,36 +37,15 @@ def yaml_env(project: PulumiProject) -> dict[str, str]:
 def reconcile(
     project: PulumiProject, emu: EmulatorHandle, *flags: str
 ) -> subprocess.CompletedProcess[str]:
-    """The command as an operator runs it on a plugin stack: from another directory, the
-    accounts' settings from the environment (reconcile reads no `resellertenant:` config)."""
+    """As an operator runs it on a plugin stack: the accounts' settings from the environment
+    (reconcile reads no `resellertenant:` config)."""
     settings = {
         "MAILBUX_API_KEY": MAILBUX_KEY,
         "MAILBUX_BASE_URL": emu.url,
         "EASYMAILARCHIVE_API_KEY": EMA_KEY,
         "EASYMAILARCHIVE_BASE_URL": emu.url,
     }
-    done = subprocess.run(  # noqa: S603 (this interpreter, our own module)
-        [
-            sys.executable,
-            "-m",
-            "pulumi_resellertenant",
-            "reconcile",
-            "--stack",
-            project.stack,
-            "--cwd",
-            str(project.workdir),
-            *flags,
-        ],
-        cwd=project.workspace.root,
-        env=project.workspace.env(settings),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    for key in (MAILBUX_KEY, EMA_KEY):
-        assert key not in done.stdout + done.stderr
-    return done
+    return run_reconcile(project, *flags, env=settings)
 
 
 def make_orphans(emu: EmulatorHandle) -> tuple[dict[str, dict[str, Any]], list[str]]:

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,11 @@ SPEC: dict[str, Any] = {
 }
 
 
-def reconcile(project: PulumiProject, *flags: str) -> subprocess.CompletedProcess[str]:
-    """The command as an operator runs it: another directory, the project named by --cwd."""
+def reconcile(
+    project: PulumiProject, *flags: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The command as an operator runs it: another directory, the project named by --cwd
+    (``env``: settings it takes from the environment)."""
     done = subprocess.run(  # noqa: S603 (this interpreter, our own module)
         [
             sys.executable,
@@ -43,7 +46,7 @@ def reconcile(project: PulumiProject, *flags: str) -> subprocess.CompletedProces
             *flags,
         ],
         cwd=project.workspace.root,
-        env=project.workspace.env(),
+        env=project.workspace.env(env),
         capture_output=True,
         text=True,
         timeout=120,

@@ -7,8 +7,7 @@ from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from typing import Literal
 
-from pulumi_resellertenant.emulator.database import ApiTables, Database
-from pulumi_resellertenant.emulator.recent import RecentCreations
+from pulumi_resellertenant.emulator.database import ApiTables
 from pulumi_resellertenant.emulator.timestamps import utc_now
 
 TenantStatus = Literal["active", "suspended"]
@@ -61,15 +60,6 @@ class EmaTenants(ApiTables):
 
     schema = SCHEMA
     tables = ("ema_tenants",)
-
-    def __init__(self, database: Database) -> None:
-        super().__init__(database)
-        self.recent = RecentCreations()
-        """Creation times by slug, for a list-lag fault."""
-
-    def clear(self) -> None:
-        super().clear()
-        self.recent.clear()
 
     def page(
         self, owner: str, page: int, per_page: int, *, hidden: Collection[Hashable] = ()

@@ -9,8 +9,7 @@ from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from typing import Literal
 
-from pulumi_resellertenant.emulator.database import ApiTables, Database
-from pulumi_resellertenant.emulator.recent import RecentCreations
+from pulumi_resellertenant.emulator.database import ApiTables
 from pulumi_resellertenant.emulator.timestamps import utc_now
 
 TenantStatus = Literal["active", "suspended"]
@@ -110,15 +109,6 @@ class MailbuxTenants(ApiTables):
 
     schema = SCHEMA
     tables = ("mailbux_tenants",)
-
-    def __init__(self, database: Database) -> None:
-        super().__init__(database)
-        self.recent = RecentCreations()
-        """Creation times by id, for a list-lag fault."""
-
-    def clear(self) -> None:
-        super().clear()
-        self.recent.clear()
 
     def of_owner(self, owner: str, *, hidden: Collection[Hashable] = ()) -> list[MailbuxTenant]:
         """The owner's tenants, except the ids in ``hidden`` (a lagging list's)."""
