@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +19,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emulator_handle import REPO_ROOT, EmulatorHandle, start_emulator
-
-
-@pytest.fixture
-def mailbux(emu: EmulatorHandle) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emu.url, headers=emu.mailbux_headers(), timeout=10) as client:
-        yield client
-
-
-@pytest.fixture
-def ema(emu: EmulatorHandle) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emu.url, headers=emu.ema_headers(), timeout=10) as client:
-        yield client
 
 
 def control(emu: EmulatorHandle, method: str, path: str, body: Any = None) -> httpx.Response:

@@ -4,7 +4,6 @@ after_commit)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -15,18 +14,6 @@ from emulator_handle import EmulatorHandle
 TENANTS = "/api/user/tenants"
 ARCHIVE_TENANTS = "/api/reseller/tenants"
 HTML_PAGE = "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n</html>\n"
-
-
-@pytest.fixture
-def mailbux(emu: EmulatorHandle) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emu.url, headers=emu.mailbux_headers(), timeout=10) as client:
-        yield client
-
-
-@pytest.fixture
-def ema(emu: EmulatorHandle) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emu.url, headers=emu.ema_headers(), timeout=10) as client:
-        yield client
 
 
 def test_a_raw_body_is_sent_as_is_without_processing(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -22,18 +21,6 @@ PHP_NOTICE = (
     "<b>/var/www/app/Tenant.php</b> on line <b>42</b><br />\n"
 )
 HTML_COMMENT = "\n<!-- page generated in 0.031s by cache-node-7 -->\n"
-
-
-@pytest.fixture
-def mailbux(emu: EmulatorHandle) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emu.url, headers=emu.mailbux_headers(), timeout=10) as client:
-        yield client
-
-
-@pytest.fixture
-def ema(emu: EmulatorHandle) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emu.url, headers=emu.ema_headers(), timeout=10) as client:
-        yield client
 
 
 def add_fault(emu: EmulatorHandle, **fields: Any) -> httpx.Response:
