@@ -44,7 +44,7 @@ from ._inputs import (
     positive_whole_number,
 )
 from ._lifecycle import Applier, Created, TenantLifecycle
-from ._listings import Listing, Listings
+from ._listings import Gathering, Listing, Listings
 from ._models import Answer, PositiveWholeNumber, WholeNumber, build_request, parse_answer
 from ._operation_errors import TenantOperationError, failure_message
 from ._program_config import stack_config
@@ -81,6 +81,7 @@ __all__ = [
     "Created",
     "Deadline",
     "DeadlineExceededError",
+    "Gathering",
     "HttpClient",
     "Input",
     "InputChanges",

@@ -33,6 +33,7 @@ from ._engine_errors import show_expected_errors_as_one_line
 from ._lifecycle import TenantLifecycle
 from ._provider_face import TenantFace
 from ._settings import ApiSettings, ConfigLookup, load_settings
+from ._worker_pool import widen_server_workers
 
 __all__ = ["Props", "TenantProvider"]
 
@@ -68,6 +69,7 @@ class TenantProvider(ResourceProvider):
         # Kept in this process only; the pickled copy never carries it (__getstate__).
         self._config = req.config.get
         show_expected_errors_as_one_line()
+        widen_server_workers()
 
     @property
     def face(self) -> TenantFace:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ._errors import ResellerTenantError
 
-__all__ = ["show_expected_errors_as_one_line"]
+__all__ = ["in_dynamic_provider_server", "show_expected_errors_as_one_line"]
 
 _SERVER_MODULE = "pulumi.dynamic.__main__"
 _lock = threading.Lock()
@@ -40,10 +40,9 @@ def show_expected_errors_as_one_line() -> bool:
     Does nothing outside ``python -m pulumi.dynamic`` (a test, a program), or when a
     future server no longer formats errors this way.
     """
-    server = sys.modules.get("__main__")
-    spec = getattr(server, "__spec__", None)
-    if server is None or getattr(spec, "name", None) != _SERVER_MODULE:
+    if not in_dynamic_provider_server():
         return False
+    server = sys.modules["__main__"]
     with _lock:
         current = getattr(server, "traceback", None)
         if isinstance(current, _OneLineForExpectedErrors):
@@ -52,3 +51,9 @@ def show_expected_errors_as_one_line() -> bool:
             return False
         server.traceback = _OneLineForExpectedErrors()  # type: ignore[attr-defined]
         return True
+
+
+def in_dynamic_provider_server() -> bool:
+    """Whether this process is the SDK's dynamic provider server."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return getattr(spec, "name", None) == _SERVER_MODULE

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
 from ._api_client import ApiClient
 from ._deadline import Deadline
 from ._errors import ApiError, NotFoundError, ResellerTenantError
-from ._listings import Listing
+from ._listings import Gathering, Listing
 from ._resource_model import TenantArgs, TenantState
 from ._settings import ApiSpec
 
@@ -135,13 +135,13 @@ class TenantLifecycle(Generic[A, S, C]):
         deadline: Deadline,
         *,
         taken_after: float | None = None,
-        gather: float = 0.0,
+        gathering: Gathering | None = None,
     ) -> Listing[Any]:
         """The account's tenants from the process's coalesced listings (see ``_listings``):
         one taken after ``taken_after``, by default after this client's last write."""
         after = client.last_write_at if taken_after is None else taken_after
         return client.listings.get(
-            lambda: self.list_tenants(client, deadline), taken_after=after, gather=gather
+            lambda: self.list_tenants(client, deadline), taken_after=after, gathering=gathering
         )
 
     def listed(self, id_: str, client: C, deadline: Deadline) -> Any:

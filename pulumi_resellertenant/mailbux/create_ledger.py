@@ -12,6 +12,7 @@ holds new POSTs back while it looks.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -24,6 +25,7 @@ class CreateLedger:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._posting = 0
+        self._last_post = float("-inf")  # time.monotonic() when the latest POST began
         self._resolving = False
         self._claimed: set[str] = set()
 
@@ -33,6 +35,7 @@ class CreateLedger:
         with self._cond:
             self._wait(lambda: not self._resolving, deadline)
             self._posting += 1
+            self._last_post = time.monotonic()
         try:
             yield
         finally:
@@ -58,6 +61,15 @@ class CreateLedger:
             with self._cond:
                 self._resolving = False
                 self._cond.notify_all()
+
+    def posts_in_flight(self) -> int:
+        """Creates between sending their POST and claiming the tenant it made."""
+        with self._cond:
+            return self._posting
+
+    def seconds_since_last_post(self) -> float:
+        with self._cond:
+            return time.monotonic() - self._last_post
 
     def claim(self, tenant_id: str) -> None:
         with self._cond:

@@ -21,6 +21,7 @@ from pulumi_resellertenant.core import (
     Applier,
     Created,
     Deadline,
+    Gathering,
     InvalidInputError,
     RateLimitedError,
     ResellerTenantError,
@@ -52,8 +53,17 @@ _MAX_POSTS = 5
 """POSTs of one create at most, each after a lost answer proven to have made nothing."""
 _REPOST_FIRST_DELAY = 0.5
 """Seconds before the first re-POST, doubling: 5xx answers come in bursts."""
-_LOOKUP_GATHER = 0.1
-"""Seconds a create's id look-up waits for others finishing at the same time to join it."""
+_LOOKUP_BATCH = 4
+"""Creates one id look-up serves at least, unless no other create began a while ago."""
+_LOOKUP_LULL = 0.5
+"""Seconds without a new create before a look-up serves fewer than ``_LOOKUP_BATCH``: the
+engine sends creates one after another as fast as it plans them, so more are on their way
+while they keep coming."""
+_LOOKUP_QUIET = 0.05
+"""Seconds with nobody joining before a look-up starts: the engine's next requests may be
+on their way to the provider's threads."""
+_LOOKUP_LONGEST = 2.0
+"""Seconds a look-up waits at most for creates still posting (a slow or paced POST)."""
 _LOOKUP_FIRST_DELAY = 0.5
 _LOOKUP_MAX_DELAY = 8.0
 _LOOKUP_RESERVE = 5.0
@@ -152,7 +162,7 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
                         raise
                     lost = error
                 else:
-                    tenant = self._created_tenant(client, created, deadline)
+                    tenant = self._created_tenant(client, ledger, created, deadline)
                     ledger.claim(tenant.id)
                     password = created.tenant_password.get_secret_value()
                     state = _state(tenant, args, password=password, fallback_quota=created.quota_gb)
@@ -282,21 +292,34 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
         ]
 
     def _created_tenant(
-        self, client: MailbuxClient, created: CreatedTenant, deadline: Deadline
+        self,
+        client: MailbuxClient,
+        ledger: CreateLedger,
+        created: CreatedTenant,
+        deadline: Deadline,
     ) -> MailbuxTenant:
         """The tenant the POST made, with its id. The documented answer has none: it is in
-        the list, looked up in listings taken after the POST returned (creates finishing
-        together share one) until the deadline draws near. If it is still not found there,
-        the tenant is recorded under a provisional id rather than losing its password."""
+        the list, looked up in listings taken after the POST returned until the deadline
+        draws near. One look-up serves every create of the process whose POST is in flight,
+        and waits for more while creates keep coming (see ``_LOOKUP_BATCH``). If the tenant
+        is still not found, it is recorded under a provisional id rather than losing its
+        password."""
         if created.id is not None:
             return _tenant_of(created, created.id)
+
+        def all_joined(callers: int) -> bool:
+            """Every create posting waits for this look-up, and they are enough or no
+            other create is coming."""
+            return callers >= ledger.posts_in_flight() and (
+                callers >= _LOOKUP_BATCH or ledger.seconds_since_last_post() >= _LOOKUP_LULL
+            )
+
+        shared = Gathering(ready=all_joined, quiet=_LOOKUP_QUIET, longest=_LOOKUP_LONGEST)
         taken_after = client.listings.now()
         delay = _LOOKUP_FIRST_DELAY
         while True:
             try:
-                listing = self.listing(
-                    client, deadline, taken_after=taken_after, gather=_LOOKUP_GATHER
-                )
+                listing = self.listing(client, deadline, taken_after=taken_after, gathering=shared)
             except (TransportError, ServerError, RateLimitedError) as error:
                 why = f"the tenant list could not be read: {error}"
                 taken_after = client.listings.now()

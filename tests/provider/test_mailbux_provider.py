@@ -508,6 +508,26 @@ def test_concurrent_reads_share_one_listing(
     assert requests_made(emu) == {LIST: 1}
 
 
+def test_creates_in_flight_share_one_id_look_up_beyond_the_sdks_four_threads(
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
+) -> None:
+    # The SDK's server has 4 threads; widened to the engine's parallelism (16 here), the
+    # 16 slow POSTs are in flight together and one list gives them all their ids. With 4
+    # threads, or a list each, it would take 4 lists or more after the one taken before the
+    # first POST.
+    server = launch(mailbux_pickle, env={"PULUMI_PARALLEL": "16"})
+    emu.configure_reseller(api="mailbux", api_key=MAILBUX_KEY, tenant_limit=16, quota_gb=16)
+    emu.add_fault(method="POST", path=TENANTS, latency_ms=1000, count=16)
+    emu.reset_counters()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        tenants = list(pool.map(lambda _: up_create(server, {"quota_gb": 1}), range(16)))
+    assert len({tenant.id for tenant in tenants}) == 16
+    assert all(tenant.outputs["password_known"] for tenant in tenants)
+    made = requests_made(emu)
+    assert made[CREATE] == 16
+    assert made[LIST] <= 3, made
+
+
 # --- credentials ---------------------------------------------------------------------------
 
 

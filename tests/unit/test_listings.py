@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from fake_clock import FakeClock
-from pulumi_resellertenant.core import Listings
+from pulumi_resellertenant.core import Gathering, Listings
 
 
 class Api:
@@ -88,16 +88,70 @@ def test_a_failed_listing_fails_its_waiters_and_the_next_caller_tries_again() ->
     assert listings.get(lambda: {"1": "one"}, taken_after=0.0).tenants == {"1": "one"}
 
 
-def test_gather_lets_callers_arriving_just_after_share_the_listing() -> None:
+def test_a_gathering_listing_waits_for_every_expected_caller_then_serves_them_all() -> None:
+    listings: Listings[str] = Listings()
+    api = Api()
+    expected = 6
+    rule = Gathering(ready=lambda callers: callers >= expected, quiet=0.01, longest=30)
+    with ThreadPoolExecutor(max_workers=expected) as pool:
+        first = pool.submit(listings.get, api.fetch, taken_after=0.0, gathering=rule)
+        threading.Event().wait(0.2)  # the others arrive late: it keeps gathering
+        assert api.calls == 0
+        late = [
+            pool.submit(listings.get, api.fetch, taken_after=listings.now(), gathering=rule)
+            for _ in range(expected - 1)
+        ]
+        results = [first.result(5)] + [future.result(5) for future in late]
+    # One list for all six, started after the last of them asked (so it shows what they wrote).
+    assert api.calls == 1
+    assert all(result is results[0] for result in results)
+
+
+def test_a_gathering_listing_starts_after_its_longest_wait_if_callers_never_come() -> None:
     clock = FakeClock()
     listings: Listings[str] = Listings(clock=clock, sleep=clock.sleep)
     api = Api()
-    posted = clock()
-    listing = listings.get(api.fetch, taken_after=posted, gather=0.1)
-    # It started 0.1 s later than asked: a create whose POST returned meanwhile shares it.
-    assert listing.started == pytest.approx(posted + 0.1)
-    assert listings.get(api.fetch, taken_after=posted + 0.05) is listing
+    opened = clock()
+    rule = Gathering(ready=lambda callers: False, quiet=0.05, longest=2.0)
+    listing = listings.get(api.fetch, taken_after=opened, gathering=rule)
+    assert listing.started == pytest.approx(opened + 2.0, abs=0.01)
     assert api.calls == 1
+
+
+def test_one_list_at_a_time_and_the_next_serves_every_caller_that_waited() -> None:
+    listings: Listings[str] = Listings()
+    api = Api()
+    api.gate = threading.Event()
+    overlapping: list[int] = []
+    out = 0
+    lock = threading.Lock()
+
+    def fetch() -> dict[str, str]:
+        nonlocal out
+        with lock:
+            out += 1
+            overlapping.append(out)
+        try:
+            return api.fetch()
+        finally:
+            with lock:
+                out -= 1
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        first = pool.submit(listings.get, fetch, taken_after=0.0)
+        assert api.entered.wait(5)
+        # Four callers that need a listing begun after the one in flight: they share the next.
+        after = listings.now() + 1e-6
+        threading.Event().wait(0.01)
+        later = [pool.submit(listings.get, fetch, taken_after=after) for _ in range(4)]
+        threading.Event().wait(0.1)
+        assert api.calls == 1  # the next one waits for the list in flight
+        api.gate.set()
+        listing = first.result(5)
+        nexts = [future.result(5) for future in later]
+    assert api.calls == 2
+    assert max(overlapping) == 1
+    assert all(n is nexts[0] and n is not listing for n in nexts)
 
 
 def test_seen_before_tells_what_existed_before_a_moment() -> None:

@@ -1,0 +1,286 @@
+"""Benchmark: a program of thousands of tenants against as many no-op dynamic resources.
+
+For each engine (`--engines`, both by default) and each size (`--sizes`, tenants in all, half
+per API), the program tests/benchmarks/programs/bench-tenants is run twice: with the
+package's tenants, and with as many no-op dynamic resources (a provider that answers from its
+inputs: the engine's own cost; the SDK's pickling leak undone after each, so the floor is
+fair). Each step runs on the tenants' stack, then on the no-op twin:
+
+  up       `pulumi up --yes --skip-preview`, creating every resource
+  preview  `pulumi preview --expect-no-changes`
+  refresh  `pulumi refresh --yes`
+
+and prints per step: exit, wall seconds, the ratio tenants / no-op, the API requests (and, for
+`up`, Mailbux look-up lists per Mailbux create), and the peak RSS of the provider process
+and of the program, read from /proc (VmHWM) while the command runs.
+
+The emulator runs with its rate limits off (Easy Mail Archive's 60 a minute) and the client's
+pacing off (`*_REQUESTS_PER_MINUTE=0`): what is measured is the package's and the engine's
+cost, not a server's limit. The Mailbux account is raised to hold the tenants.
+
+    .venv/bin/python tests/benchmarks/bench_scale.py [--engines pinned,current]
+        [--sizes 1000,2000,5000]
+
+A quick run: `--engines pinned --sizes 40`. Results are recorded in
+tests/benchmarks/RESULTS.md. Not collected by pytest (no test_ prefix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' helper modules
+
+from bench_engine_requests import REPO_ROOT, Bench, Step, api_of, package_location, table
+
+from emulator_handle import EMA_KEY, MAILBUX_KEY, running_emulator
+from pulumi_cli import ENGINES, PulumiProject, PulumiWorkspace, build_engine
+
+UNPACED = {"EASYMAILARCHIVE_REQUESTS_PER_MINUTE": "0", "MAILBUX_REQUESTS_PER_MINUTE": "0"}
+STEPS = {
+    "up": ("up", "--yes", "--skip-preview"),
+    "preview": ("preview", "--expect-no-changes"),
+    "refresh": ("refresh", "--yes"),
+}
+MAILBUX_LIST = "GET /api/user/tenants"
+MAILBUX_CREATE = "POST /api/user/tenants"
+SAMPLE_S = 0.2
+
+
+# --- peak memory of the engine's Python processes ------------------------------------------
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, command line) of every process readable now."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rpartition(")")[2].split()[1])
+        found[int(entry.name)] = (parent, cmdline)
+    return found
+
+
+def _peak_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _role(cmdline: str) -> str | None:
+    if "pulumi.dynamic" in cmdline:
+        return "provider"
+    if "pulumi-language-python-exec" in cmdline or "__main__.py" in cmdline:
+        return "program"
+    return None
+
+
+@contextmanager
+def peak_rss() -> Iterator[dict[str, int]]:
+    """The peak RSS (KiB) of this process's descendant provider and program processes,
+    sampled every SAMPLE_S while the block runs: VmHWM only grows, so the last sample of
+    each process is its peak but for the last fraction of a second."""
+    peaks: dict[str, int] = {}
+    stop = threading.Event()
+    me = os.getpid()
+
+    def sample() -> None:
+        while not stop.is_set():
+            table_ = _processes()
+            for pid, (_, cmdline) in table_.items():
+                role = _role(cmdline)
+                if role is None:
+                    continue
+                ancestor = pid
+                while ancestor not in (0, 1, me) and ancestor in table_:
+                    ancestor = table_[ancestor][0]
+                if ancestor == me:
+                    peaks[role] = max(peaks.get(role, 0), _peak_kib(pid))
+            stop.wait(SAMPLE_S)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peaks
+    finally:
+        stop.set()
+        sampler.join()
+
+
+# --- the runs ------------------------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    step: Step
+    peaks: dict[str, int]
+
+
+class Scale:
+    def __init__(self, bench: Bench) -> None:
+        self.bench = bench
+
+    def run(self, project: PulumiProject, label: str, args: tuple[str, ...]) -> Measured:
+        def command() -> object:
+            return project.pulumi(
+                *args,
+                "--stack",
+                project.stack,
+                check=False,
+                env=self.bench.program_env(project) | UNPACED,
+                timeout=self.bench.timeout,
+            )
+
+        with peak_rss() as peaks:
+            step = self.bench.measure(label, command)  # type: ignore[arg-type]
+        return Measured(step, dict(peaks))
+
+    def size(self, engine: str, tenants: int) -> list[tuple[str, Measured, Measured]]:
+        bench = self.bench
+        bench.reset()
+        emu = bench.emu
+        emu.configure_reseller(api="easymailarchive", api_key=EMA_KEY, rate_limit=0)
+        emu.configure_reseller(
+            api="mailbux", api_key=MAILBUX_KEY, tenant_limit=2 * tenants, quota_gb=2 * tenants
+        )
+        mailbux, ema = tenants // 2, tenants - tenants // 2
+        ours = bench.stack(f"t{tenants}-{engine}", "tenants", mailbux, ema)
+        noop = bench.stack(f"n{tenants}-{engine}", "noop", mailbux, ema)
+        rows = []
+        for step, args in STEPS.items():
+            label = f"{engine} {tenants} {step}"
+            rows.append(
+                (
+                    step,
+                    self.run(ours, f"{label}, tenants", args),
+                    self.run(noop, f"{label}, no-op", args),
+                )
+            )
+        self.list_weight(mailbux)
+        return rows
+
+    def list_weight(self, mailbux: int) -> None:
+        emu = self.bench.emu
+        answer = httpx.get(f"{emu.url}/api/user/tenants", headers=emu.mailbux_headers(), timeout=60)
+        size = len(answer.content)
+        print(
+            f"  one Mailbux list of {mailbux} tenants: {size / 1024:.0f} KiB "
+            f"({size / max(mailbux, 1):.0f} bytes a tenant)",
+            flush=True,
+        )
+
+
+def memory_cells(ours: Measured, noop: Measured, tenants: int) -> list[str]:
+    """Peak RSS of the provider, and what the tenants add over the no-op's per tenant."""
+    provider, floor = ours.peaks.get("provider", 0), noop.peaks.get("provider", 0)
+    program = ours.peaks.get("program", 0)
+    return [
+        f"provider {provider / 1024:.0f} MB (no-op {floor / 1024:.0f} MB)",
+        f"+{(provider - floor) * 1024 / tenants / 1000:.1f} kB a tenant",
+        f"program {program / 1024:.0f} MB" if program else "program not run",
+    ]
+
+
+def request_cells(step: Step, name: str) -> list[str]:
+    mailbux, ema = step.requests("Mailbux"), step.requests("EMA")
+    cells = [f"Mailbux {mailbux}, EMA {ema}"]
+    if name == "up":
+        creates = step.requests("Mailbux", MAILBUX_CREATE)
+        lists = step.requests("Mailbux", MAILBUX_LIST)
+        if creates:
+            cells.append(f"{lists} lists / {creates} creates = {lists / creates:.3f}")
+    else:
+        cells.append(
+            ", ".join(f"{r} x{n}" for r, n in sorted(step.routes.items()) if api_of(r) != "other")
+            or "-"
+        )
+    return cells
+
+
+def report(results: dict[tuple[str, int], list[tuple[str, Measured, Measured]]]) -> None:
+    headers = ("engine", "tenants", "step", "exit", "wall s", "ratio", "requests", "peak RSS")
+    rows = []
+    for (engine, tenants), steps in results.items():
+        for name, ours, noop in steps:
+            ratio = ours.step.wall / noop.step.wall if noop.step.wall else float("nan")
+            rows.append(
+                (
+                    [engine],
+                    [str(tenants)],
+                    [name],
+                    [",".join(map(str, ours.step.exits + noop.step.exits))],
+                    [f"{ours.step.wall:.1f}", f"no-op {noop.step.wall:.1f}"],
+                    [f"{ratio:.2f}x"],
+                    request_cells(ours.step, name),
+                    memory_cells(ours, noop, tenants),
+                )
+            )
+    print()
+    print(table(rows, headers))
+    for steps in results.values():
+        for _, ours, noop in steps:
+            for measured in (ours, noop):
+                for line in measured.step.errors:
+                    print(f"  {measured.step.label}: {line}")
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engines", default=",".join(ENGINES), help="comma separated")
+    parser.add_argument("--sizes", default="1000,2000,5000", help="tenants in all, comma separated")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="per command, seconds")
+    args = parser.parse_args()
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if not set(engines) <= set(ENGINES):
+        parser.error(f"--engines takes {','.join(ENGINES)}")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])
+    )
+    print(f"package {package_location()}; {sys.executable}; {os.cpu_count()} CPUs")
+    print(f"load at start: {os.getloadavg()[0]:.2f} (1 min)")
+    started = time.perf_counter()
+    results: dict[tuple[str, int], list[tuple[str, Measured, Measured]]] = {}
+    for engine in engines:
+        directory = build_engine(engine).directory
+        print(f"engine {engine}: {directory}", flush=True)
+        with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+            root = Path(tmp)
+            with running_emulator((), stderr_path=root / "emulator.log") as emu:
+                bench = Bench(emu, PulumiWorkspace(directory, root / "pulumi"), args.timeout)
+                scale = Scale(bench)
+                for tenants in sizes:
+                    results[(engine, tenants)] = scale.size(engine, tenants)
+                    report({(engine, tenants): results[(engine, tenants)]})  # as it goes
+    print("\nall sizes:")
+    report(results)
+    print(
+        f"\ntotal {time.perf_counter() - started:.0f} s; "
+        f"load at end: {os.getloadavg()[0]:.2f} (1 min)"
+    )
+
+
+if __name__ == "__main__":
+    main()
