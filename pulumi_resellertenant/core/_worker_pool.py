@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from ._engine_errors import in_dynamic_provider_server
@@ -27,7 +28,7 @@ _MOST = 64
 """Threads at most, whatever the machine: each waits on the network, not the CPU."""
 
 
-def engine_parallelism(environ: os._Environ[str] | dict[str, str] = os.environ) -> int:
+def engine_parallelism(environ: Mapping[str, str] = os.environ) -> int:
     """The engine's default ``--parallel``: ``PULUMI_PARALLEL``, else four per CPU."""
     try:
         given = int(environ.get("PULUMI_PARALLEL", ""))

@@ -43,12 +43,20 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' helper modules
 
-from bench_engine_requests import REPO_ROOT, Bench, Step, api_of, package_location, table
+from bench_engine_requests import (
+    REPO_ROOT,
+    SETUP_ENV,
+    Bench,
+    Step,
+    api_of,
+    package_location,
+    table,
+)
 
 from emulator_handle import EMA_KEY, MAILBUX_KEY, running_emulator
 from pulumi_cli import ENGINES, PulumiProject, PulumiWorkspace, build_engine
 
-UNPACED = {"EASYMAILARCHIVE_REQUESTS_PER_MINUTE": "0", "MAILBUX_REQUESTS_PER_MINUTE": "0"}
+UNPACED = SETUP_ENV  # the client's own pacing off, as for the other benchmark's setup
 STEPS = {
     "up": ("up", "--yes", "--skip-preview"),
     "preview": ("preview", "--expect-no-changes"),
