@@ -92,7 +92,7 @@ def parse_error_body(body: bytes | str | None, redact: Redact = _keep) -> ErrorB
     elif isinstance(error, str) and error:
         # A bare string is a code when it looks like one, otherwise a message.
         code = code or _code(error, redact)
-        if not _CODE_SHAPE.fullmatch(error):
+        if not _CODE_SHAPE.fullmatch(error.strip()):
             message = message or _text(error, redact)
     return ErrorBody(
         code=code, message=message, field_errors=_field_errors(data.get("errors"), redact)
