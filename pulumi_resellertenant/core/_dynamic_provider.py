@@ -31,13 +31,11 @@ from ._api_client import ApiClient
 from ._clients import ClientCache, shared_clients
 from ._engine_errors import show_expected_errors_as_one_line
 from ._lifecycle import TenantLifecycle
-from ._provider_face import TenantFace
+from ._provider_face import Props, TenantFace
 from ._settings import ApiSettings, ConfigLookup, load_settings
 from ._worker_pool import widen_server_workers
 
-__all__ = ["Props", "TenantProvider"]
-
-Props = dict[str, Any]
+__all__ = ["TenantProvider"]
 
 
 class TenantProvider(ResourceProvider):

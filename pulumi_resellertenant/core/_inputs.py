@@ -9,7 +9,7 @@ the fix.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,9 +202,6 @@ class InputSchema:
         if problems:
             raise InvalidInputError("; ".join(problems))
         return {name: outcome.inputs.get(name) for name in self.fields}
-
-    def names(self) -> Iterable[str]:
-        return self.fields.keys()
 
 
 def _show(value: Any) -> str:

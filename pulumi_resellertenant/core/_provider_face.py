@@ -23,10 +23,11 @@ from ._lifecycle import TenantLifecycle
 from ._operation_errors import TenantOperationError, failure_message
 from ._resource_model import TenantState
 
-__all__ = ["CheckedInputs", "InputChanges", "TenantFace"]
+__all__ = ["CheckedInputs", "InputChanges", "Props", "TenantFace"]
 
 T = TypeVar("T")
 Props = Mapping[str, Any]
+"""Resource properties as the engine hands them over: read, never changed in place."""
 
 
 @dataclass(frozen=True)

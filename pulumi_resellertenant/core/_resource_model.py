@@ -193,10 +193,6 @@ class TenantState(TenantArgs):
                 "run `pulumi refresh`"
             ) from None
 
-    def with_args(self, args: TenantArgs) -> Self:
-        """This state with the inputs as ``args`` declares them."""
-        return self.model_copy(update=dict(args))
-
     def args(self) -> TenantArgs:
         """The inputs as last applied or read: what ``refresh`` hands back to the engine."""
         names = self.args_model.model_fields

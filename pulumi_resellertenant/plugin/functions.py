@@ -17,6 +17,7 @@ from pulumi_resellertenant.easymailarchive import ArchiveTenant, EasyMailArchive
 from pulumi_resellertenant.mailbux import MailbuxClient, MailbuxTenant, ResellerOverview
 
 from .names import camel, function_token
+from .schema_types import object_type
 
 __all__ = ["FUNCTIONS", "Function"]
 
@@ -50,8 +51,6 @@ class Function:
 
     def schema(self, types: dict[str, Any]) -> dict[str, Any]:
         """This function's schema; the object types it returns are added to ``types``."""
-        from .schema import object_type
-
         if self.many:
             type_token = function_token(self.namespace, self.result.__name__)
             types[type_token] = object_type(self.result)

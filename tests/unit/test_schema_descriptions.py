@@ -14,7 +14,7 @@ from pulumi_resellertenant.easymailarchive.tenant_models import EasyMailArchiveT
 from pulumi_resellertenant.mailbux import MailbuxTenant, ResellerOverview
 from pulumi_resellertenant.mailbux.tenant_models import MailbuxTenantState
 from pulumi_resellertenant.plugin import package_schema, schema_json
-from pulumi_resellertenant.plugin.schema import schema_description
+from pulumi_resellertenant.plugin.schema_types import schema_description
 
 
 def _described(where: str, entry: Mapping[str, Any]) -> Iterator[str]:
