@@ -7,9 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # Importable because pyproject.toml puts tests/ on pytest's pythonpath.
 from emulator_handle import EmulatorHandle, running_emulator
+
+# Property tests check what is true, not how fast: Hypothesis's 200 ms per example would fail
+# a slow example on a loaded CI machine (engines build beside the tests). Time is measured by
+# the benchmarks.
+settings.register_profile("untimed", deadline=None)
+settings.load_profile("untimed")
 
 TESTS_DIR = Path(__file__).resolve().parent
 LAYERS = ("unit", "contract", "provider", "e2e")
