@@ -1,25 +1,39 @@
 """Benchmark: a program of thousands of tenants against as many no-op dynamic resources.
 
 For each engine (`--engines`, both by default) and each size (`--sizes`, tenants in all, half
-per API), the program tests/benchmarks/programs/bench-tenants is run twice: with the
-package's tenants, and with as many no-op dynamic resources (a provider that answers from its
-inputs: the engine's own cost; the SDK's pickling leak undone after each, so the floor is
-fair). Each step runs on the tenants' stack, then on the no-op twin:
+per API), the program tests/benchmarks/programs/bench-tenants is run as three stacks
+(`--programs`):
+
+  tenants  the package's tenants
+  noop     as many no-op dynamic resources (a provider that answers from its inputs: the
+           engine's own cost; the SDK's pickling leak undone after each, so the floor is fair)
+  shaped   no-op resources whose records look like a tenant's (its outputs, the password
+           secret): the engine's cost of the tenant's records, without any provider work
+
+Each step runs on each stack in that order:
 
   up       `pulumi up --yes --skip-preview`, creating every resource
   preview  `pulumi preview --expect-no-changes`
   refresh  `pulumi refresh --yes`
 
-and prints per step: exit, wall seconds, the ratio tenants / no-op, the API requests (and, for
-`up`, Mailbux look-up lists per Mailbux create), and the peak RSS of the provider process
-and of the program, read from /proc (VmHWM) while the command runs.
+and prints per step: exit, wall seconds (of `preview` and `refresh`, the median of
+`--rounds` runs, with their range), the ratio of the first program to each of the others,
+the API requests (and, for `up`, Mailbux look-up lists per Mailbux create), and the peak RSS
+of the provider process and of the program, read from /proc (VmHWM) while the command runs.
+
+The engine writes the whole state file after every step by default, so an `up` of N
+resources writes N states of up to N resources: its time grows as N squared and, from 1,000
+resources on, is almost all the engine's (a 1,000 no-op `up`: 95 s, 5.6 s without). With
+`--skip-checkpoints` every command runs with PULUMI_SKIP_CHECKPOINTS=true (the state is
+written once, at the end): what is left is the providers' and the engine's other work.
 
 The emulator runs with its rate limits off (Easy Mail Archive's 60 a minute) and the client's
 pacing off (`*_REQUESTS_PER_MINUTE=0`): what is measured is the package's and the engine's
 cost, not a server's limit. The Mailbux account is raised to hold the tenants.
 
     .venv/bin/python tests/benchmarks/bench_scale.py [--engines pinned,current]
-        [--sizes 1000,2000,5000]
+        [--sizes 1000,2000,5000] [--programs tenants,noop,shaped] [--rounds 3]
+        [--skip-checkpoints]
 
 A quick run: `--engines pinned --sizes 40`. Results are recorded in
 tests/benchmarks/RESULTS.md. Not collected by pytest (no test_ prefix).
@@ -54,7 +68,7 @@ from bench_engine_requests import (
 )
 
 from emulator_handle import EMA_KEY, MAILBUX_KEY, running_emulator
-from pulumi_cli import ENGINES, PulumiProject, PulumiWorkspace, build_engine
+from pulumi_cli import ENGINES, PulumiProject, PulumiWorkspace, Run, build_engine
 
 UNPACED = SETUP_ENV  # the client's own pacing off, as for the other benchmark's setup
 STEPS = {
@@ -65,6 +79,7 @@ STEPS = {
 MAILBUX_LIST = "GET /api/user/tenants"
 MAILBUX_CREATE = "POST /api/user/tenants"
 SAMPLE_S = 0.2
+PROGRAMS = ("tenants", "noop", "shaped")  # the first is measured, the others are its floors
 
 
 # --- peak memory of the engine's Python processes ------------------------------------------
@@ -141,30 +156,48 @@ def peak_rss() -> Iterator[dict[str, int]]:
 
 @dataclass
 class Measured:
-    step: Step
-    peaks: dict[str, int]
+    step: Step  # of the round with the median wall time
+    peaks: dict[str, int]  # the highest of every round
+    walls: list[float]  # every round's
+
+    @classmethod
+    def median(cls, rounds: list[Measured]) -> Measured:
+        ordered = sorted(rounds, key=lambda m: m.step.wall)
+        peaks: dict[str, int] = {}
+        for m in rounds:
+            for role, kib in m.peaks.items():
+                peaks[role] = max(peaks.get(role, 0), kib)
+        return cls(ordered[len(ordered) // 2].step, peaks, [m.step.wall for m in rounds])
+
+
+Results = dict[str, Measured]  # program -> what its step measured
 
 
 class Scale:
-    def __init__(self, bench: Bench) -> None:
+    def __init__(
+        self, bench: Bench, programs: tuple[str, ...], rounds: int, skip_checkpoints: bool
+    ) -> None:
         self.bench = bench
+        self.programs = programs
+        self.rounds = rounds
+        self.env = UNPACED | ({"PULUMI_SKIP_CHECKPOINTS": "true"} if skip_checkpoints else {})
 
     def run(self, project: PulumiProject, label: str, args: tuple[str, ...]) -> Measured:
-        def command() -> object:
+        def command() -> Run:
             return project.pulumi(
                 *args,
                 "--stack",
                 project.stack,
                 check=False,
-                env=self.bench.program_env(project) | UNPACED,
+                env=self.bench.program_env(project) | self.env,
                 timeout=self.bench.timeout,
             )
 
         with peak_rss() as peaks:
-            step = self.bench.measure(label, command)  # type: ignore[arg-type]
-        return Measured(step, dict(peaks))
+            step = self.bench.measure(label, command)
+        return Measured(step, dict(peaks), [step.wall])
 
-    def size(self, engine: str, tenants: int) -> list[tuple[str, Measured, Measured]]:
+    def size(self, engine: str, tenants: int) -> list[tuple[str, Results]]:
         bench = self.bench
         bench.reset()
         emu = bench.emu
@@ -173,19 +206,22 @@ class Scale:
             api="mailbux", api_key=MAILBUX_KEY, tenant_limit=2 * tenants, quota_gb=2 * tenants
         )
         mailbux, ema = tenants // 2, tenants - tenants // 2
-        ours = bench.stack(f"t{tenants}-{engine}", "tenants", mailbux, ema)
-        noop = bench.stack(f"n{tenants}-{engine}", "noop", mailbux, ema)
+        stacks = {
+            program: bench.stack(f"{program[0]}{tenants}-{engine}", program, mailbux, ema)
+            for program in self.programs
+        }
         rows = []
         for step, args in STEPS.items():
-            label = f"{engine} {tenants} {step}"
-            rows.append(
-                (
-                    step,
-                    self.run(ours, f"{label}, tenants", args),
-                    self.run(noop, f"{label}, no-op", args),
-                )
-            )
-        self.list_weight(mailbux)
+            # The programs take turns, round after round, so a slow minute of the machine
+            # falls on all of them; `up` creates, so it runs once.
+            rounds: dict[str, list[Measured]] = {program: [] for program in stacks}
+            for round_ in range(1 if step == "up" else self.rounds):
+                label = f"{engine} {tenants} {step} #{round_ + 1}"
+                for program, project in stacks.items():
+                    rounds[program].append(self.run(project, f"{label}, {program}", args))
+            rows.append((step, {p: Measured.median(runs) for p, runs in rounds.items()}))
+        if "tenants" in stacks:
+            self.list_weight(mailbux)
         return rows
 
     def list_weight(self, mailbux: int) -> None:
@@ -199,15 +235,33 @@ class Scale:
         )
 
 
-def memory_cells(ours: Measured, noop: Measured, tenants: int) -> list[str]:
-    """Peak RSS of the provider, and what the tenants add over the no-op's per tenant."""
-    provider, floor = ours.peaks.get("provider", 0), noop.peaks.get("provider", 0)
-    program = ours.peaks.get("program", 0)
-    return [
-        f"provider {provider / 1024:.0f} MB (no-op {floor / 1024:.0f} MB)",
-        f"+{(provider - floor) * 1024 / tenants / 1000:.1f} kB a tenant",
-        f"program {program / 1024:.0f} MB" if program else "program not run",
+def wall_cells(results: Results) -> tuple[list[str], list[str]]:
+    """Each program's (median) wall time, and the first program's over each floor's."""
+    first, *floors = results
+    walls = [
+        f"{program} {m.step.wall:.1f}"
+        + (f" ({min(m.walls):.1f}-{max(m.walls):.1f})" if len(m.walls) > 1 else "")
+        for program, m in results.items()
     ]
+    ours = results[first].step.wall
+    ratios = [
+        f"{ours / results[floor].step.wall:.2f}x {floor}" if results[floor].step.wall else "-"
+        for floor in floors
+    ]
+    return walls, ratios or ["-"]
+
+
+def memory_cells(results: Results, tenants: int) -> list[str]:
+    """Peak RSS of each program's provider, what the first adds over the bare no-op's per
+    tenant, and the first program's own peak."""
+    first, *_ = results
+    peaks = {program: m.peaks.get("provider", 0) for program, m in results.items()}
+    cells = [", ".join(f"{program} {kib / 1024:.0f} MB" for program, kib in peaks.items())]
+    if "noop" in peaks and first != "noop":
+        cells.append(f"+{(peaks[first] - peaks['noop']) * 1024 / tenants / 1000:.1f} kB a tenant")
+    program = results[first].peaks.get("program", 0)
+    cells.append(f"program {program / 1024:.0f} MB" if program else "program not run")
+    return cells
 
 
 def request_cells(step: Step, name: str) -> list[str]:
@@ -226,31 +280,32 @@ def request_cells(step: Step, name: str) -> list[str]:
     return cells
 
 
-def report(results: dict[tuple[str, int], list[tuple[str, Measured, Measured]]]) -> None:
+def report(results: dict[tuple[str, int], list[tuple[str, Results]]]) -> None:
     headers = ("engine", "tenants", "step", "exit", "wall s", "ratio", "requests", "peak RSS")
     rows = []
     for (engine, tenants), steps in results.items():
-        for name, ours, noop in steps:
-            ratio = ours.step.wall / noop.step.wall if noop.step.wall else float("nan")
+        for name, measured in steps:
+            first = next(iter(measured.values()))
+            walls, ratios = wall_cells(measured)
             rows.append(
                 (
                     [engine],
                     [str(tenants)],
                     [name],
-                    [",".join(map(str, ours.step.exits + noop.step.exits))],
-                    [f"{ours.step.wall:.1f}", f"no-op {noop.step.wall:.1f}"],
-                    [f"{ratio:.2f}x"],
-                    request_cells(ours.step, name),
-                    memory_cells(ours, noop, tenants),
+                    [",".join(str(e) for m in measured.values() for e in m.step.exits)],
+                    walls,
+                    ratios,
+                    request_cells(first.step, name),
+                    memory_cells(measured, tenants),
                 )
             )
     print()
     print(table(rows, headers))
     for steps in results.values():
-        for _, ours, noop in steps:
-            for measured in (ours, noop):
-                for line in measured.step.errors:
-                    print(f"  {measured.step.label}: {line}")
+        for _, measured in steps:
+            for m in measured.values():
+                for line in m.step.errors:
+                    print(f"  {m.step.label}: {line}")
 
 
 def main() -> None:
@@ -258,19 +313,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma separated")
     parser.add_argument("--sizes", default="1000,2000,5000", help="tenants in all, comma separated")
+    parser.add_argument(
+        "--programs", default=",".join(PROGRAMS), help="comma separated; the first is measured"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="of preview and refresh; the median is shown"
+    )
+    parser.add_argument(
+        "--skip-checkpoints", action="store_true", help="PULUMI_SKIP_CHECKPOINTS=true throughout"
+    )
     parser.add_argument("--timeout", type=float, default=3600.0, help="per command, seconds")
     args = parser.parse_args()
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    programs = tuple(p.strip() for p in args.programs.split(",") if p.strip())
     if not set(engines) <= set(ENGINES):
         parser.error(f"--engines takes {','.join(ENGINES)}")
+    if not programs or not set(programs) <= set(PROGRAMS):
+        parser.error(f"--programs takes {','.join(PROGRAMS)}")
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])
     )
     print(f"package {package_location()}; {sys.executable}; {os.cpu_count()} CPUs")
+    checkpoints = "skipped" if args.skip_checkpoints else "on"
+    print(f"programs {', '.join(programs)}; checkpoints {checkpoints}")
     print(f"load at start: {os.getloadavg()[0]:.2f} (1 min)")
     started = time.perf_counter()
-    results: dict[tuple[str, int], list[tuple[str, Measured, Measured]]] = {}
+    results: dict[tuple[str, int], list[tuple[str, Results]]] = {}
     for engine in engines:
         directory = build_engine(engine).directory
         print(f"engine {engine}: {directory}", flush=True)
@@ -278,7 +347,7 @@ def main() -> None:
             root = Path(tmp)
             with running_emulator((), stderr_path=root / "emulator.log") as emu:
                 bench = Bench(emu, PulumiWorkspace(directory, root / "pulumi"), args.timeout)
-                scale = Scale(bench)
+                scale = Scale(bench, programs, max(1, args.rounds), args.skip_checkpoints)
                 for tenants in sizes:
                     results[(engine, tenants)] = scale.size(engine, tenants)
                     report({(engine, tenants): results[(engine, tenants)]})  # as it goes

@@ -1,10 +1,11 @@
 """N tenants per API, or as many no-op dynamic resources, as `spec.json` says.
 
-spec.json: {"kind": "tenants" | "noop", "prefix": SLUG_PREFIX, "mailbux": N,
+spec.json: {"kind": "tenants" | "noop" | "shaped", "prefix": SLUG_PREFIX, "mailbux": N,
 "easymailarchive": N}. "noop" declares the same names and inputs with a dynamic provider that
 answers from its inputs alone (bench_noop_provider.py): what the engine costs without any API
-behind it. No exports: each would cost the engine a little, and the benchmark counts requests
-and time.
+behind it. "shaped" is a no-op too, whose outputs look like a tenant's (the password secret):
+what the engine costs for records of a tenant's size. No exports: each would cost the engine
+a little, and the benchmark counts requests and time.
 """
 
 import json
@@ -20,6 +21,12 @@ if spec["kind"] == "noop":
     from bench_noop_provider import Noop
 
     mail = archive = Noop
+elif spec["kind"] == "shaped":
+    from functools import partial
+
+    from bench_noop_provider import Shaped
+
+    mail, archive = partial(Shaped, api="mailbux"), partial(Shaped, api="easymailarchive")
 else:
     from pulumi_resellertenant import easymailarchive, mailbux
 

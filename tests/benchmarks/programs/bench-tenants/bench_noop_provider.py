@@ -13,6 +13,7 @@ this module: the benchmarks put the program's directory on PYTHONPATH.
 import pickle
 from typing import Any
 
+from pulumi import ResourceOptions
 from pulumi.dynamic import CreateResult, ReadResult, Resource, ResourceProvider
 
 
@@ -32,3 +33,55 @@ class Noop(Resource):
             super().__init__(NoopProvider(), resource_name, {"key": resource_name, **props})
         finally:
             pickler._batch_setitems = original  # the SDK's wrapper undone (pulumi#9656)
+
+
+# The outputs a tenant adds to its inputs, with placeholder values, by API: a no-op of a
+# tenant's shape, so that the engine's cost of larger records and a secret is on the floor too.
+OUTPUTS: dict[str, dict[str, Any]] = {
+    "mailbux": {
+        "tenant_id": "1",
+        "tenant_username": "admin",
+        "tenant_name": "Bench",
+        "tenant_password": "not-a-password-0000",
+        "password_known": True,
+        "suspended": False,
+        "status": "active",
+        "email_count": 0,
+        "deletion_policy": "delete",
+        "adopt_tenant_id": None,
+    },
+    "easymailarchive": {
+        "suspended": False,
+        "status": "active",
+        "users_count": 0,
+        "storage_bytes": 0,
+        "created_at": "2026-01-01T00:00:00Z",
+        "adopt_existing": False,
+    },
+}
+SECRETS = ["tenant_password"]
+
+
+class ShapedProvider(ResourceProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(f"noop-{props['key']}", {**props, **OUTPUTS[props["api"]]})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return ReadResult(id_, props)
+
+
+class Shaped(Resource):
+    """A no-op whose records look like a tenant of `api`: its outputs, the password secret."""
+
+    def __init__(self, resource_name: str, api: str, **props: Any) -> None:
+        pickler: Any = pickle._Pickler
+        original = pickler._batch_setitems
+        try:
+            super().__init__(
+                ShapedProvider(),
+                resource_name,
+                {"key": resource_name, "api": api, **props},
+                ResourceOptions(additional_secret_outputs=SECRETS),
+            )
+        finally:
+            pickler._batch_setitems = original
