@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from emulator_handle import MAILBUX_KEY, EmulatorHandle
+from engine_steps import requests_made
 from pulumi_cli import REPO_ROOT, ProjectFactory
 
 PROGRAM = REPO_ROOT / "tests" / "benchmarks" / "programs" / "bench-tenants"
@@ -20,10 +21,6 @@ CREATE = "POST /api/user/tenants"
 # The client's own pacing (120 Mailbux requests a minute) is what a user has; here it would
 # only make the test wait. The emulator documents no Mailbux limit.
 UNPACED = {"MAILBUX_REQUESTS_PER_MINUTE": "0"}
-
-
-def requests(emu: EmulatorHandle, route: str) -> int:
-    return int(emu.counters().get(route, {}).get("total", 0))
 
 
 @pytest.mark.engines("current")
@@ -39,7 +36,8 @@ def test_twelve_hundred_tenants_up_then_preview_no_changes(
     run = project.pulumi("up", "--yes", "--skip-preview", "--stack", project.stack, env=UNPACED)
     assert f"+ {TENANTS + 1} created" in run.stdout, run.stdout[-2000:]  # and the stack
     assert "RecursionError" not in run.output
-    creates, lists = requests(e2e_emulator, CREATE), requests(e2e_emulator, LIST)
+    made = requests_made(e2e_emulator)
+    creates, lists = made.get(CREATE, 0), made.get(LIST, 0)
     print(f"{lists} tenant lists for {creates} creates")  # shown with -s or on failure
     assert creates == TENANTS
     assert lists <= creates / 4, f"{lists} tenant lists for {creates} creates"
@@ -50,4 +48,4 @@ def test_twelve_hundred_tenants_up_then_preview_no_changes(
 
     e2e_emulator.reset_counters()
     project.pulumi("preview", "--expect-no-changes", "--stack", project.stack, env=UNPACED)
-    assert sum(int(c["total"]) for c in e2e_emulator.counters().values()) == 0
+    assert requests_made(e2e_emulator) == {}
