@@ -37,7 +37,9 @@ class ClientCache:
         account = settings.account
         with self._lock:
             client = self._clients.get((client_class, account))
-            if client is None or client.http.settings != settings:
+            if client is None or (
+                client.http.settings is not settings and client.http.settings != settings
+            ):
                 # New settings for the account (timeouts, say) rebuild its client; the old
                 # client of this account, or of a key rotated away from, is closed.
                 for key in [k for k in self._clients if _replaced_by(k, client_class, account)]:

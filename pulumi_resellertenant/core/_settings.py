@@ -10,6 +10,7 @@ over the environment, the environment over the defaults. The API key is held as 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import ipaddress
 import os
@@ -91,7 +92,7 @@ class ApiSettings(BaseModel):
     """A Redis server that holds the pacing window, for deploying from several machines with
     one key (``redis://``, ``rediss://`` or ``unix://``); a secret, as it may hold a password."""
 
-    @property
+    @functools.cached_property  # frozen, and asked for by every operation
     def account(self) -> Account:
         digest = hashlib.sha256(self.api_key.get_secret_value().encode()).hexdigest()[:16]
         return Account(self.spec.namespace, self.base_url, digest)
@@ -140,6 +141,7 @@ SETTING_KEYS: Mapping[str, str] = MappingProxyType(_KEYS)
 """Setting name -> its config key (``api_key`` -> ``apiKey``): what a provider config names."""
 
 
+@functools.cache  # a few names, asked for by every operation
 def env_var(spec: ApiSpec, config_key: str) -> str:
     """The environment variable for a config key: ``apiKey`` -> ``<API>_API_KEY``."""
     snake = re.sub(r"(?<!^)(?=[A-Z])", "_", config_key).upper()
@@ -181,7 +183,7 @@ def load_settings(
             f"or set the environment variable {env_var(spec, 'apiKey')}"
         )
     try:
-        return ApiSettings(**values)
+        return _validated(spec, tuple(values.items()))
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_input=False, include_url=False):
@@ -191,6 +193,15 @@ def load_settings(
         raise ConfigurationError(
             f"invalid {spec.display_name} settings: " + "; ".join(problems)
         ) from None
+
+
+@functools.lru_cache(maxsize=16)
+def _validated(spec: ApiSpec, values: tuple[tuple[str, Any], ...]) -> ApiSettings:
+    """Settings from the values read: every operation reads them again (config and
+    environment may differ between calls), and a refresh of thousands of tenants would
+    validate the same ones thousands of times. ApiSettings is frozen, so one is shared;
+    an invalid one raises and is not kept."""
+    return ApiSettings(**dict(values))
 
 
 def check_base_url(url: str) -> str:

@@ -117,6 +117,7 @@ def mailbux_diff_names_changes_and_replacements(serve: Serve, emu: EmulatorHandl
 def mailbux_refresh_follows_drift_and_forgets_the_gone(serve: Serve, emu: EmulatorHandle) -> None:
     server = serve()
     tenant = up_create(server, {"quota_gb": 1.0})
+    assert refresh(serve(), tenant) == tenant  # unchanged, the state stays as it was
     path = f"/api/user/tenants/{tenant.id}"
     api_call(emu, "PATCH", f"{path}/quota", json={"quota_gb": 4})
     refreshed = refresh(serve(), tenant)  # `pulumi refresh`: a process of its own

@@ -21,6 +21,7 @@ from engine_steps import (
     up_change,
     up_create,
 )
+from live_tenants import api_call
 from provider_server import UNKNOWN, ProviderServer, is_unknown
 
 TENANTS = "/api/user/tenants"
@@ -506,6 +507,17 @@ def test_concurrent_reads_share_one_listing(
         refreshed = list(pool.map(lambda tenant: refresh(refreshing, tenant), tenants))
     assert [r.id for r in refreshed if r is not None] == [t.id for t in tenants]
     assert requests_made(emu) == {LIST: 1}
+
+
+def test_a_refresh_hands_back_inputs_only_when_the_tenant_changed(
+    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
+) -> None:
+    server = launch(mailbux_pickle)
+    tenant = up_create(server, {"quota_gb": 1})
+    assert server.read(tenant.id, tenant.outputs).inputs is None  # the engine keeps its own
+    api_call(emu, "PATCH", f"/api/user/tenants/{tenant.id}/quota", json={"quota_gb": 4})
+    drifted = launch(mailbux_pickle).read(tenant.id, tenant.outputs)  # a refresh of its own
+    assert drifted.inputs == {**tenant.inputs, "quota_gb": 4}
 
 
 def test_creates_in_flight_share_one_id_look_up_beyond_the_sdks_four_threads(

@@ -193,6 +193,18 @@ def test_settings_are_frozen() -> None:
         settings.max_attempts = 9  # type: ignore[misc]
 
 
+def test_the_same_values_read_again_give_the_same_settings_and_a_change_is_seen() -> None:
+    first = load({"mailbux:apiKey": KEY})
+    assert load({"mailbux:apiKey": KEY}) is first  # one validation for thousands of reads
+    rotated = load({"mailbux:apiKey": "rotated-key"})
+    assert rotated.api_key.get_secret_value() == "rotated-key"
+    slower = load({"mailbux:apiKey": KEY}, {"MAILBUX_READ_TIMEOUT": "90"})
+    assert (slower.read_timeout, first.read_timeout) == (90, 30)
+    for _ in range(2):  # an invalid value raises each time: it is never kept
+        with pytest.raises(ConfigurationError):
+            load({"mailbux:apiKey": KEY, "mailbux:maxAttempts": "many"})
+
+
 # --- base URL ------------------------------------------------------------------------------
 
 
