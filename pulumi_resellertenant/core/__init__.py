@@ -11,7 +11,7 @@
 
 from ._api_client import ApiClient
 from ._clients import ClientCache, shared_clients
-from ._deadline import Deadline, backoff
+from ._deadline import Deadline
 from ._dynamic_provider import TenantProvider
 from ._error_answers import error_from_response, parse_error_body, parse_retry_after
 from ._errors import (
@@ -111,7 +111,6 @@ __all__ = [
     "TransportError",
     "UnexpectedResponseError",
     "WholeNumber",
-    "backoff",
     "boolean",
     "build_request",
     "env_var",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-__all__ = ["Deadline", "backoff"]
+__all__ = ["Deadline"]
 
 
 class Deadline:
@@ -23,7 +23,6 @@ class Deadline:
     def expired(self) -> bool:
         return self.remaining() <= 0.0
 
-
-def backoff(seconds: float, deadline: Deadline) -> None:
-    """Wait ``seconds`` before trying again, but never past the deadline."""
-    time.sleep(max(0.0, min(seconds, deadline.remaining())))
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` before trying again, but never past the deadline."""
+        time.sleep(max(0.0, min(seconds, self.remaining())))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pulumi_resellertenant import apis
 from pulumi_resellertenant.core import (
     ApiClient,
     ApiSpec,
@@ -27,8 +28,8 @@ from .models import (
 __all__ = ["EASYMAILARCHIVE", "EasyMailArchiveClient"]
 
 EASYMAILARCHIVE = ApiSpec(
-    namespace="easymailarchive",
-    display_name="Easy Mail Archive",
+    namespace=apis.EASYMAILARCHIVE.namespace,
+    display_name=apis.EASYMAILARCHIVE.display_name,
     default_base_url="https://api.easymailarchive.com",
     auth_header="Authorization",
     auth_scheme="Bearer",

@@ -24,7 +24,6 @@ from pulumi_resellertenant.core import (
     PermissionDeniedError,
     ResellerTenantError,
     TenantLifecycle,
-    backoff,
     shown,
 )
 
@@ -57,7 +56,7 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
     def create_tenant(self, args: Args, client: Client, deadline: Deadline) -> Created[State]:
         for attempt in range(_MAX_POSTS):
             if attempt:
-                backoff(_REPOST_FIRST_DELAY * 2 ** (attempt - 1), deadline)
+                deadline.sleep(_REPOST_FIRST_DELAY * 2 ** (attempt - 1))
             try:
                 tenant = client.create_tenant(args.slug, args.name, deadline=deadline)
             except ConflictError:
@@ -148,7 +147,7 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
             except NotFoundError:
                 if not wait or deadline.remaining() < delay + _LOOKUP_RESERVE:
                     return None
-            backoff(delay, deadline)
+            deadline.sleep(delay)
             delay = min(delay * 2, _LOOKUP_MAX_DELAY)
 
     # --- appliers ------------------------------------------------------------------------

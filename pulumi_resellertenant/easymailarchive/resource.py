@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
+from pulumi_resellertenant.apis import EASYMAILARCHIVE as API
 from pulumi_resellertenant.core import TenantResource
 
 from .provider import EasyMailArchiveTenantProvider
@@ -12,7 +13,7 @@ from .tenant_models import EasyMailArchiveTenantState
 __all__ = ["Tenant"]
 
 
-class Tenant(TenantResource, module="easymailarchive", name="Tenant"):
+class Tenant(TenantResource, module=API.namespace, name=API.resource_name):
     """An Easy Mail Archive tenant: created with a slug and a display name, renamed,
     suspended and unsuspended in place. The API has no delete: delete suspends the tenant,
     and its archive and data remain.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pulumi_resellertenant import apis
 from pulumi_resellertenant.core import (
     ApiClient,
     ApiSpec,
@@ -29,8 +30,8 @@ from .models import (
 __all__ = ["MAILBUX", "MailbuxClient"]
 
 MAILBUX = ApiSpec(
-    namespace="mailbux",
-    display_name="Mailbux",
+    namespace=apis.MAILBUX.namespace,
+    display_name=apis.MAILBUX.display_name,
     # An assumption: the documents name no API host, only the mailbux.com site.
     default_base_url="https://mailbux.com",
     auth_header="X-Api-Key",

@@ -29,7 +29,6 @@ from pulumi_resellertenant.core import (
     TenantLifecycle,
     TransportError,
     UnexpectedResponseError,
-    backoff,
     is_unknown,
 )
 
@@ -150,7 +149,7 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
         self._take_baseline(client, deadline)
         for attempt in range(_MAX_POSTS):
             if attempt:
-                backoff(_REPOST_FIRST_DELAY * 2 ** (attempt - 1), deadline)
+                deadline.sleep(_REPOST_FIRST_DELAY * 2 ** (attempt - 1))
             with ledger.posting(deadline):
                 posted_at = client.listings.now()
                 try:
@@ -204,7 +203,7 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
             before = client.listings.seen_before(posted_at)
             settle = posted_at + _LIST_SETTLE - client.listings.now()
             if settle > 0:
-                backoff(settle, deadline)
+                deadline.sleep(settle)
             candidates = self._new_tenants(client, ledger, args, before, deadline)
             if before is not None and not candidates:
                 self.log.warning(
@@ -245,7 +244,7 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
                 candidates = self._new_tenants(client, ledger, args, before, deadline)
                 if candidates or before is None or deadline.remaining() < delay + _LOOKUP_RESERVE:
                     break
-                backoff(delay, deadline)
+                deadline.sleep(delay)
                 delay = min(delay * 2, _LOOKUP_MAX_DELAY)
             if before is not None and len(candidates) == 1:
                 [tenant] = candidates
@@ -335,7 +334,7 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
                 taken_after = listing.finished
             if deadline.remaining() < delay + _LOOKUP_RESERVE:
                 break
-            backoff(delay, deadline)
+            deadline.sleep(delay)
             delay = min(delay * 2, _LOOKUP_MAX_DELAY)
         self.log.warning(
             "Mailbux tenant %s was created but its id could not be found (%s): recorded with "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
+from pulumi_resellertenant.apis import MAILBUX as API
 from pulumi_resellertenant.core import TenantResource
 
 from .provider import MailbuxTenantProvider
@@ -12,7 +13,7 @@ from .tenant_models import MailbuxTenantState
 __all__ = ["Tenant"]
 
 
-class Tenant(TenantResource, module="mailbux", name="Tenant"):
+class Tenant(TenantResource, module=API.namespace, name=API.resource_name):
     """A Mailbux tenant: created with a quota, resized, suspended and reactivated in place,
     terminated on delete (or only suspended, with ``deletion_policy="suspend"``).
 

@@ -17,7 +17,7 @@ from pulumi_resellertenant.core import TenantState
 
 from .config import config_variables
 from .functions import FUNCTIONS
-from .names import PACKAGE, camel, resource_token
+from .names import PACKAGE, camel
 from .schema_types import optional, properties, required
 from .tenants import TENANTS
 
@@ -58,8 +58,8 @@ def package_schema() -> dict[str, Any]:
         "config": {"variables": variables},
         "provider": {"inputProperties": variables},
         "resources": {
-            resource_token(namespace): _resource(tenant.lifecycle.state_model, tenant.description)
-            for namespace, tenant in TENANTS.items()
+            tenant.api.plugin_type: _resource(tenant.lifecycle.state_model, tenant.description)
+            for tenant in TENANTS.values()
         },
         "functions": functions,
         "types": types_,

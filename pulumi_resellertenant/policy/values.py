@@ -24,6 +24,8 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
+from pulumi_resellertenant.apis import APIS, EASYMAILARCHIVE, MAILBUX
+
 __all__ = [
     "EMA_TYPE",
     "EMA_TYPES",
@@ -38,15 +40,12 @@ __all__ = [
     "whole",
 ]
 
-MAILBUX_TYPE = "pulumi-python:dynamic/mailbux:Tenant"
-EMA_TYPE = "pulumi-python:dynamic/easymailarchive:Tenant"
-MAILBUX_TYPES = frozenset({MAILBUX_TYPE, "resellertenant:mailbux:Tenant"})
-EMA_TYPES = frozenset({EMA_TYPE, "resellertenant:easymailarchive:Tenant"})
+MAILBUX_TYPE = MAILBUX.dynamic_type
+EMA_TYPE = EASYMAILARCHIVE.dynamic_type
+MAILBUX_TYPES = frozenset(MAILBUX.type_tokens)
+EMA_TYPES = frozenset(EASYMAILARCHIVE.type_tokens)
 """Each API's tenant under both faces: the dynamic resource and the provider plugin's."""
-TENANT_KINDS = {
-    **dict.fromkeys(MAILBUX_TYPES, "Mailbux"),
-    **dict.fromkeys(EMA_TYPES, "Easy Mail Archive"),
-}
+TENANT_KINDS = {token: api.display_name for api in APIS for token in api.type_tokens}
 """The tenant type tokens and how messages name them."""
 
 _UNKNOWN_MARKERS = frozenset(

@@ -6,11 +6,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from pulumi_resellertenant.apis import EASYMAILARCHIVE, MAILBUX
 from pulumi_resellertenant.core import ApiSettings
 from pulumi_resellertenant.easymailarchive import ArchiveTenant, EasyMailArchiveClient
 from pulumi_resellertenant.mailbux import MailbuxClient, MailbuxTenant
-
-from .tokens import EASYMAILARCHIVE, MAILBUX
 
 __all__ = ["LISTERS", "AccountTenant", "from_archive", "from_mailbux", "parse_time"]
 
@@ -57,7 +56,7 @@ def parse_time(text: str | None) -> datetime | None:
 
 def from_mailbux(tenant: MailbuxTenant) -> AccountTenant:
     return AccountTenant(
-        api=MAILBUX,
+        api=MAILBUX.namespace,
         id=tenant.id,
         label=tenant.tenant_username,
         name=tenant.tenant_name,
@@ -69,7 +68,7 @@ def from_mailbux(tenant: MailbuxTenant) -> AccountTenant:
 
 def from_archive(tenant: ArchiveTenant) -> AccountTenant:
     return AccountTenant(
-        api=EASYMAILARCHIVE,
+        api=EASYMAILARCHIVE.namespace,
         id=tenant.slug,
         label=tenant.slug,
         name=tenant.name,
@@ -87,7 +86,7 @@ def _archive(settings: ApiSettings) -> list[AccountTenant]:
 
 
 LISTERS: Mapping[str, Callable[[ApiSettings], list[AccountTenant]]] = {
-    MAILBUX: _mailbux,
-    EASYMAILARCHIVE: _archive,
+    MAILBUX.namespace: _mailbux,
+    EASYMAILARCHIVE.namespace: _archive,
 }
 """Each API's listing of an account's tenants (every page)."""

@@ -14,12 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from pulumi_resellertenant.apis import display_name
+
 from .account import AccountTenant
 from .export import StackState, StateTenant
 from .lines import Commands, adopt_line, resource_name
 from .locks import LockStatus
 from .pending import Adoption, Recovery, age, match_creates, recovery
-from .tokens import API_NAMES
 
 __all__ = ["AccountSummary", "AccountView", "Findings", "Missing", "Orphan", "Shared", "compare"]
 
@@ -35,7 +36,7 @@ class AccountView:
 
     @property
     def title(self) -> str:
-        return f"{API_NAMES[self.api]} account {self.base_url}"
+        return f"{display_name(self.api)} account {self.base_url}"
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi_resellertenant.apis import namespace_of
 from pulumi_resellertenant.core import ResellerTenantError
-
-from .tokens import api_of
 
 __all__ = ["ExportError", "PendingOperation", "StackState", "StateTenant", "parse_export"]
 
@@ -111,7 +110,7 @@ def parse_export(stack: str, document: Any) -> StackState:
     for resource in _records(stack, deployment, "resources"):
         urn = _urn(stack, resource)
         projects.add(urn.project)
-        api = api_of(str(resource.get("type") or urn.type))
+        api = namespace_of(str(resource.get("type") or urn.type))
         if api is None:
             continue
         tenant_id = resource.get("id") or _id_from_outputs(resource.get("outputs"))
@@ -134,7 +133,7 @@ def parse_export(stack: str, document: Any) -> StackState:
                 urn=str(record["urn"]),
                 type=type_token,
                 name=urn.name,
-                api=api_of(type_token),
+                api=namespace_of(type_token),
                 inputs=dict(inputs) if isinstance(inputs, Mapping) else {},
             )
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pulumi_resellertenant.apis import APIS, MAILBUX
 from pulumi_resellertenant.core import (
     Account,
     ApiError,
@@ -26,18 +27,15 @@ from pulumi_resellertenant.core import (
     load_settings,
     read_stack_config,
 )
-from pulumi_resellertenant.easymailarchive import EASYMAILARCHIVE as EMA_SPEC
-from pulumi_resellertenant.mailbux import MAILBUX as MAILBUX_SPEC
 
 from .account import LISTERS, AccountTenant, parse_time
 from .compare import AccountView
 from .export import StackState, parse_export
 from .locks import UNKNOWN, LockStatus, file_backend_dir, read_file_lock
-from .tokens import MAILBUX
 
 __all__ = ["Gathered", "gather", "stack_names"]
 
-SPECS: tuple[ApiSpec, ...] = (MAILBUX_SPEC, EMA_SPEC)
+SPECS: tuple[ApiSpec, ...] = tuple(api.spec() for api in APIS)
 
 Lister = Callable[[ApiSettings], list[AccountTenant]]
 
@@ -90,7 +88,7 @@ def gather(
         backend = _backend_url(cli)
         for state in pending:
             gathered.locks[state.stack] = _lock(backend, state)
-            if any(op.api == MAILBUX and op.kind == "creating" for op in state.pending):
+            if any(op.api == MAILBUX.namespace and op.kind == "creating" for op in state.pending):
                 gathered.since[state.stack] = _last_update_end(cli, state.stack)
     return gathered
 

@@ -38,12 +38,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pulumi_resellertenant.apis import APIS, EASYMAILARCHIVE, MAILBUX, display_name
 from pulumi_resellertenant.core import shown
 from pulumi_resellertenant.easymailarchive.models import slug_problem
 
 from .account import AccountTenant
 from .compare import Findings
-from .tokens import API_NAMES, EASYMAILARCHIVE, MAILBUX, TENANT_TYPES
 
 __all__ = [
     "PLUGIN_TYPES",
@@ -56,9 +56,7 @@ __all__ = [
     "write_document",
 ]
 
-PLUGIN_TYPES: dict[str, str] = {
-    api: token for token, api in TENANT_TYPES.items() if not token.startswith("pulumi-python:")
-}
+PLUGIN_TYPES: dict[str, str] = {api.namespace: api.plugin_type for api in APIS}
 """Each API's tenant type in the provider plugin: only the plugin's tenants can be imported."""
 
 _MAILBUX_ID = re.compile(r"[0-9]{1,20}")
@@ -107,7 +105,7 @@ class ImportDocument:
 
     def counts(self) -> dict[str, int]:
         """Entries per API, every API named."""
-        return {api: sum(e.api == api for e in self.entries) for api in API_NAMES}
+        return {api: sum(e.api == api for e in self.entries) for api in PLUGIN_TYPES}
 
 
 def import_document(findings: Findings, *, taken: Collection[str] = ()) -> ImportDocument:
@@ -143,26 +141,26 @@ def build_document(
 
 
 def _id_problem(tenant: AccountTenant) -> str | None:
-    if tenant.api == MAILBUX:
+    if tenant.api == MAILBUX.namespace:
         return None if _MAILBUX_ID.fullmatch(tenant.id) else "a Mailbux id must be digits only"
-    if tenant.api == EASYMAILARCHIVE:
+    if tenant.api == EASYMAILARCHIVE.namespace:
         problem = slug_problem(tenant.id)
         return None if problem is None else f"a slug {problem}"
     return f"no plugin type for {tenant.api!r} tenants"
 
 
 def _rank(api: str) -> int:
-    apis = list(API_NAMES)
+    apis = list(PLUGIN_TYPES)
     return apis.index(api) if api in apis else len(apis)
 
 
 def _order(tenant: AccountTenant) -> tuple[int, int, str]:
-    number = int(tenant.id) if tenant.api == MAILBUX else 0
+    number = int(tenant.id) if tenant.api == MAILBUX.namespace else 0
     return _rank(tenant.api), number, tenant.id
 
 
 def _name(tenant: AccountTenant) -> str:
-    if tenant.api == MAILBUX:
+    if tenant.api == MAILBUX.namespace:
         word = tenant.label if _WORD.fullmatch(tenant.label) else tenant.id
         return f"mailbux-{word}"
     return tenant.id  # a valid slug is a valid name
@@ -198,7 +196,7 @@ def write_document(document: ImportDocument, path: Path) -> None:
 
 def report_text(document: ImportDocument, path: str, command: str) -> str:
     """What was written and the command that imports it."""
-    counts = ", ".join(f"{API_NAMES[api]} {n}" for api, n in document.counts().items() if n)
+    counts = ", ".join(f"{display_name(api)} {n}" for api, n in document.counts().items() if n)
     written = len(document.entries)
     lines = [
         f"Import file: {written} resource(s) written to {path}"
@@ -214,7 +212,9 @@ def report_text(document: ImportDocument, path: str, command: str) -> str:
         lines.append("  Nothing to import.")
     if document.skipped:
         lines.append(f"  Skipped: {len(document.skipped)} tenant(s) whose id is not safe to use:")
-        lines += [f"    {API_NAMES[s.api]} tenant {s.shown}: {s.reason}" for s in document.skipped]
+        lines += [
+            f"    {display_name(s.api)} tenant {s.shown}: {s.reason}" for s in document.skipped
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -14,13 +14,13 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from pulumi_resellertenant.apis import EASYMAILARCHIVE, MAILBUX, display_name
 from pulumi_resellertenant.core import InputProblem, shown
 from pulumi_resellertenant.easymailarchive.models import slug_problem
 from pulumi_resellertenant.easymailarchive.tenant_models import EasyMailArchiveTenantArgs
 from pulumi_resellertenant.mailbux.models import tenant_id_problem
 
 from .account import AccountTenant
-from .tokens import API_NAMES, EASYMAILARCHIVE, MAILBUX
 
 __all__ = ["Commands", "adopt_line", "id_problem", "printable", "python_text", "resource_name"]
 
@@ -42,19 +42,19 @@ def python_text(text: str) -> str:
 
 def id_problem(api: str, tenant_id: str) -> str | None:
     """Why ``tenant_id`` may not go into a line to paste; None when it may."""
-    if api == MAILBUX:
+    if api == MAILBUX.namespace:
         return tenant_id_problem(tenant_id)
-    if api == EASYMAILARCHIVE:
+    if api == EASYMAILARCHIVE.namespace:
         problem = slug_problem(tenant_id)
         return None if problem is None else f"a slug {problem}"
     return f"no rule for {shown(api, 40)} ids"
 
 
 def unsafe_id_note(api: str, tenant_id: str, problem: str) -> str:
-    what = "Mailbux tenant id" if api == MAILBUX else "Easy Mail Archive slug"
+    what = "Mailbux tenant id" if api == MAILBUX.namespace else "Easy Mail Archive slug"
     return (
         f'# not shown: the listed id "{shown(tenant_id, 60)}" is not a valid {what} '
-        f"({problem}); check this tenant in the {API_NAMES.get(api, 'API')} dashboard"
+        f"({problem}); check this tenant in the {display_name(api)} dashboard"
     )
 
 
@@ -81,7 +81,7 @@ def adopt_line(
     if problem is not None:
         return unsafe_id_note(tenant.api, tenant.id, problem)
     keep_suspended = tenant.suspended if suspended is None else suspended
-    if tenant.api == MAILBUX:
+    if tenant.api == MAILBUX.namespace:
         quota = "None" if tenant.quota_gb is None else str(tenant.quota_gb)
         args = [python_text(resource_name), f"quota_gb={quota}"]
         if keep_suspended:

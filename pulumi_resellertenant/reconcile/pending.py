@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from pulumi_resellertenant.apis import MAILBUX
 from pulumi_resellertenant.core import shown
 from pulumi_resellertenant.mailbux.models import tenant_id_problem
 
@@ -17,7 +18,6 @@ from .account import AccountTenant
 from .export import PendingOperation, StackState, StateTenant
 from .lines import Commands, adopt_line
 from .locks import UNKNOWN, LockStatus
-from .tokens import MAILBUX
 
 __all__ = ["CLOCK_SKEW", "Adoption", "Recovery", "Step", "age", "match_creates", "recovery"]
 
@@ -73,7 +73,7 @@ def match_creates(
 ) -> list[Adoption]:
     """Each pending create with the tenant it made, taken out of ``pool``."""
     creates = sorted(creates, key=lambda op: (op.stack, op.name))
-    if api == MAILBUX:
+    if api == MAILBUX.namespace:
         return _match_mailbux(creates, pool, since)
     return [_match_archive(op, pool, managed) for op in creates]
 

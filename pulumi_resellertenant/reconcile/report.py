@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pulumi_resellertenant.apis import display_name
 from pulumi_resellertenant.core import shown
 
 from .account import AccountTenant
@@ -18,7 +19,6 @@ from .compare import Findings, Orphan
 from .export import PendingOperation
 from .lines import python_text
 from .pending import Adoption, Recovery
-from .tokens import API_NAMES
 
 __all__ = ["to_json", "to_text"]
 
@@ -161,7 +161,7 @@ def to_text(findings: Findings) -> str:
             )
             resource = _resource(m.tenant.api, "", m.tenant.name)
             out.append(
-                f"  stack {shown(m.tenant.stack, 80)}: {resource}, {API_NAMES[m.tenant.api]} "
+                f"  stack {shown(m.tenant.stack, 80)}: {resource}, {display_name(m.tenant.api)} "
                 f"tenant {shown(m.tenant.tenant_id, 60)}: {why}"
             )
             out.append(f"    {_line(m.command)}")
@@ -173,7 +173,7 @@ def to_text(findings: Findings) -> str:
             "its `pulumi state delete`, then remove its declaration from that program:",
         ]
         for s in findings.shared:
-            out.append(f"  {API_NAMES[s.api]} tenant {shown(s.tenant_id, 60)}:")
+            out.append(f"  {display_name(s.api)} tenant {shown(s.tenant_id, 60)}:")
             for h in s.holders:
                 out.append(f"    stack {shown(h.stack, 80)}: {_resource(h.api, '', h.name)}")
             out += [f"    {_line(command)}" for command in s.commands]
@@ -212,7 +212,7 @@ def _describe(tenant: AccountTenant) -> str:
         facts.append(shown(tenant.status, 40))
     if tenant.created_at:
         facts.append(f"created {shown(tenant.created_at, 40)}")
-    return f"{API_NAMES[tenant.api]} tenant {shown(tenant.id, 60)} ({', '.join(facts)})"
+    return f"{display_name(tenant.api)} tenant {shown(tenant.id, 60)} ({', '.join(facts)})"
 
 
 def _resource(api: str | None, type_token: str, name: str) -> str:

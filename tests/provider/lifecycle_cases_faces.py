@@ -41,7 +41,8 @@ from provider_server import (
     ProviderCallError,
     ReadOutcome,
 )
-from pulumi_resellertenant.plugin.names import camel, resource_token
+from pulumi_resellertenant.apis import by_namespace
+from pulumi_resellertenant.plugin.names import camel
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120.0
@@ -191,7 +192,7 @@ class PluginServer:
 
 
 def urn(namespace: str, name: str = "t") -> str:
-    return f"urn:pulumi:test::resellertenant-tests::{resource_token(namespace)}::{name}"
+    return f"urn:pulumi:test::resellertenant-tests::{by_namespace(namespace).plugin_type}::{name}"
 
 
 def camel_props(props: Mapping[str, Any]) -> dict[str, Any]:

@@ -445,7 +445,7 @@ def test_adoption_takes_over_and_converges_without_a_password(
     dropped = {k: v for k, v in adopted.inputs.items() if k != "adopt_tenant_id"}
     assert mailbux_server.diff(adopted.id, adopted.outputs, dropped).replaces == []
     other = mailbux_server.diff(
-        adopted.id, adopted.outputs, {**adopted.inputs, "adopt_tenant_id": "99"}
+        adopted.id, adopted.outputs, {**adopted.inputs, "adopt_tenant_id": str(int(adopted.id) + 1)}
     )
     assert other.replaces == ["adopt_tenant_id"]
     refreshed = refresh(mailbux_server, adopted)

@@ -28,7 +28,6 @@ from lifecycle_cases_faces import (
     plugin_env,
     struct,
     unstruct,
-    urn,
 )
 from live_tenants import api_call
 from pulumi_resellertenant import __version__
@@ -333,6 +332,7 @@ def test_cancel_ends_operations(plugin: PluginServer, emu: EmulatorHandle) -> No
 
 
 def test_an_unknown_resource_type_is_refused(plugin: PluginServer) -> None:
-    request = proto.CheckRequest(urn=urn("nothing"), news=struct({}))
+    unknown = "urn:pulumi:test::resellertenant-tests::resellertenant:nothing:Tenant::t"
+    request = proto.CheckRequest(urn=unknown, news=struct({}))
     with pytest.raises(Exception, match="unknown resource type"):
         plugin.call("Check", request)

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from pulumi_resellertenant.apis import namespace_of
 from pulumi_resellertenant.reconcile.account import AccountTenant, parse_time
 from pulumi_resellertenant.reconcile.export import ExportError, parse_export, parse_urn
 from pulumi_resellertenant.reconcile.lines import Commands, adopt_line
 from pulumi_resellertenant.reconcile.locks import file_backend_dir, read_file_lock
-from pulumi_resellertenant.reconcile.tokens import TENANT_TYPES
 
 STACK_URN = "urn:pulumi:dev::shop::pulumi:pulumi:Stack::shop-dev"
 MAILBUX_TYPE = "pulumi-python:dynamic/mailbux:Tenant"
@@ -113,8 +113,8 @@ def test_the_real_providers_tokens_and_camel_case_inputs_are_recognised() -> Non
     [pending] = state.pending
     assert pending.input("quota_gb") == 4
     assert pending.input("deletion_policy") == "suspend"
-    assert set(TENANT_TYPES.values()) == {"mailbux", "easymailarchive"}
-    assert TENANT_TYPES["resellertenant:easymailarchive:Tenant"] == "easymailarchive"
+    assert namespace_of("resellertenant:easymailarchive:Tenant") == "easymailarchive"
+    assert namespace_of("resellertenant:mailbux:Tenant") == "mailbux"
 
 
 def test_a_tenant_without_an_id_takes_it_from_its_outputs() -> None:

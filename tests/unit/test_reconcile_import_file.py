@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
+from pulumi_resellertenant.apis import APIS
 from pulumi_resellertenant.core._clients import ClientCache
-from pulumi_resellertenant.plugin.names import resource_token
 from pulumi_resellertenant.reconcile import cli
 from pulumi_resellertenant.reconcile.account import AccountTenant
 from pulumi_resellertenant.reconcile.compare import AccountView, Findings, compare
@@ -69,7 +69,7 @@ def resources(document: ImportDocument) -> list[tuple[str, str, str]]:
 
 
 def test_the_plugin_types_are_the_plugins_own_tokens() -> None:
-    tokens = {api: resource_token(api) for api in ("mailbux", "easymailarchive")}
+    tokens = {api.namespace: api.plugin_type for api in APIS}
     assert tokens == PLUGIN_TYPES
     assert PLUGIN_TYPES == {"mailbux": MAILBUX, "easymailarchive": EMA}
 

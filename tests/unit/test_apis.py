@@ -1,0 +1,62 @@
+"""The registry of APIs: each declared once, and every other module reads it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pulumi_resellertenant import apis, easymailarchive, mailbux
+from pulumi_resellertenant.apis import APIS, api_of, by_namespace, display_name, namespace_of
+from pulumi_resellertenant.plugin.schema import package_schema
+
+PACKAGE_DIR = Path(apis.__file__).parent
+TENANT_CLASSES = {"mailbux": mailbux.Tenant, "easymailarchive": easymailarchive.Tenant}
+
+
+@pytest.mark.parametrize("token", [t for api in APIS for t in api.type_tokens])
+def test_each_type_token_is_written_in_one_module(token: str) -> None:
+    holders = [
+        path.relative_to(PACKAGE_DIR).as_posix()
+        for path in sorted(PACKAGE_DIR.rglob("*.py"))
+        if token in path.read_text(encoding="utf-8")
+    ]
+    assert holders == ["apis.py"]
+
+
+@pytest.mark.parametrize("api", APIS, ids=lambda api: api.namespace)
+def test_the_resources_plugin_and_spec_take_their_names_from_the_registry(api: apis.Api) -> None:
+    assert f"pulumi-python:{TENANT_CLASSES[api.namespace]._resource_type_name}" == api.dynamic_type
+    assert api.plugin_type in package_schema()["resources"]
+    spec = api.spec()
+    assert (spec.namespace, spec.display_name) == (api.namespace, api.display_name)
+    assert api.lifecycle().spec is spec
+    assert api.config_key("apiKey") == f"{api.namespace}:apiKey"
+
+
+def test_lookups_by_token_and_namespace() -> None:
+    for api in APIS:
+        assert api_of(api.dynamic_type) is api_of(api.plugin_type) is api
+        assert namespace_of(api.plugin_type) == api.namespace
+        assert by_namespace(api.namespace) is api
+        assert display_name(api.namespace) == api.display_name
+    assert api_of("aws:s3/bucket:Bucket") is None
+    assert namespace_of("pulumi-python:dynamic:Resource") is None
+    assert display_name("nonesuch") == "API"
+    with pytest.raises(KeyError, match="the APIs are mailbux, easymailarchive"):
+        by_namespace("nonesuch")
+
+
+def test_the_registry_loads_no_api_code_and_no_sdk() -> None:
+    # The policy pack and reconcile read it: importing it must cost nothing.
+    probe = (
+        "import sys, pulumi_resellertenant.apis; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pulumi', 'httpx', 'pydantic') or m.startswith('pulumi_resellertenant.')))"
+    )
+    loaded = subprocess.run(  # noqa: S603 (this interpreter, our own probe)
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "['pulumi_resellertenant.apis']"
