@@ -8,8 +8,9 @@ thread until the tenant list shows the new tenant's id, and the creates waiting 
 share one list; with four threads no list can serve more than four creates, and every other
 operation waits in the server's queue. So the pool, found from the thread serving the RPC
 (the executor's workers hold a weak reference to it), may run as many threads as the
-engine's default parallelism. Outside that server, or should a future one serve RPCs
-another way, nothing changes.
+engine's default parallelism, from the first create on (a refresh's reads wait on nothing
+but one shared listing, and run faster on four threads than on more). Outside that server,
+or should a future one serve RPCs another way, nothing changes.
 """
 
 from __future__ import annotations
