@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
 from live_tenants import api_call, archive_tenant, mailbux_tenants
 from pulumi_cli import EMA_TYPE, MAILBUX_TYPE, ProjectFactory
@@ -46,6 +48,27 @@ def test_refresh_finds_drift_and_the_next_up_converges(
     restored = archive_tenant(e2e_emulator, "acme-corp")
     assert restored is not None
     assert restored["status"] == "active"
+    project.preview("--expect-no-changes")
+
+
+def test_a_refresh_of_unchanged_tenants_leaves_their_state_as_it_was(
+    new_project: ProjectFactory, e2e_emulator: EmulatorHandle
+) -> None:
+    project = new_project()
+    project.write_spec(SPEC)
+    project.up()
+
+    def recorded() -> dict[str, Any]:
+        # With the password in clear: its ciphertext is new at each write of the state.
+        return {
+            r["urn"]: (r["inputs"], r["outputs"], r["id"])
+            for token in (MAILBUX_TYPE, EMA_TYPE)
+            for r in project.resources(token, show_secrets=True)
+        }
+
+    before = recorded()
+    project.refresh()
+    assert recorded() == before
     project.preview("--expect-no-changes")
 
 
