@@ -45,6 +45,11 @@ from ._inputs import (
 )
 from ._lifecycle import Applier, Created, TenantLifecycle
 from ._listings import Gathering, Listing, Listings
+from ._lost_answers import (
+    LOOKUP_FIRST_DELAY,
+    LOOKUP_MAX_DELAY,
+    post_resolving_lost_answers,
+)
 from ._models import Answer, PositiveWholeNumber, WholeNumber, build_request, parse_answer
 from ._operation_errors import TenantOperationError, failure_message
 from ._program_config import stack_config
@@ -62,6 +67,8 @@ from ._stack_config import (
 from ._tenant_resource import TenantResource
 
 __all__ = [
+    "LOOKUP_FIRST_DELAY",
+    "LOOKUP_MAX_DELAY",
     "MAX_SHOWN",
     "SETTING_KEYS",
     "UNKNOWN",
@@ -125,6 +132,7 @@ __all__ = [
     "parse_error_body",
     "parse_retry_after",
     "positive_whole_number",
+    "post_resolving_lost_answers",
     "read_stack_config",
     "settings_for",
     "shared_clients",

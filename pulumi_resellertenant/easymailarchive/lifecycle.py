@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi_resellertenant.core import (
+    LOOKUP_FIRST_DELAY,
+    LOOKUP_MAX_DELAY,
     ApiError,
     Applier,
     ConflictError,
@@ -24,6 +26,7 @@ from pulumi_resellertenant.core import (
     PermissionDeniedError,
     ResellerTenantError,
     TenantLifecycle,
+    post_resolving_lost_answers,
     shown,
 )
 
@@ -33,12 +36,6 @@ from .tenant_models import EasyMailArchiveTenantArgs, EasyMailArchiveTenantState
 
 __all__ = ["EasyMailArchiveLifecycle"]
 
-_MAX_POSTS = 5
-"""POSTs of one create at most, each after a lost answer proven to have made nothing."""
-_REPOST_FIRST_DELAY = 0.5
-"""Seconds before the first re-POST, doubling: 5xx answers come in bursts."""
-_LOOKUP_FIRST_DELAY = 0.5
-_LOOKUP_MAX_DELAY = 8.0
 _LOOKUP_RESERVE = 2.0
 """Seconds of the deadline kept to return a created tenant that took long to show."""
 
@@ -54,31 +51,24 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
     # --- create --------------------------------------------------------------------------
 
     def create_tenant(self, args: Args, client: Client, deadline: Deadline) -> Created[State]:
-        for attempt in range(_MAX_POSTS):
-            if attempt:
-                deadline.sleep(_REPOST_FIRST_DELAY * 2 ** (attempt - 1))
-            try:
-                tenant = client.create_tenant(args.slug, args.name, deadline=deadline)
-            except ConflictError:
-                if not args.adopt_existing:
-                    raise
-                return Created(_state(self._adopt(client, args.slug, deadline), args), fresh=False)
-            except ApiError as error:
-                if not (error.committed or error.outcome_unknown):
-                    raise
-                lost = error
-                found = self._after_lost_answer(client, args, error, deadline)
-                if found is not None:
-                    return Created(_state(found, args), fresh=False)
-                continue  # the slug is free: nothing was created, so posting again is safe
+        def post() -> Created[State]:
+            tenant = client.create_tenant(args.slug, args.name, deadline=deadline)
             # Assumed, to spare a request: a tenant created this instant has no users and
             # no stored mail yet (the create answer has no usage figures; a refresh reads them).
             return Created(_state(tenant, args, users_count=0, storage_bytes=0))
-        raise ResellerTenantError(
-            f"POST {lost.path} got no usable answer {_MAX_POSTS} times ({lost.message}); each "
-            f"time tenant {args.slug} still did not exist, so nothing was created: run "
-            "`pulumi up` again"
-        ) from lost
+
+        def resolve(lost: ApiError) -> Created[State] | None:
+            found = self._after_lost_answer(client, args, lost, deadline)
+            return None if found is None else Created(_state(found, args), fresh=False)
+
+        try:
+            return post_resolving_lost_answers(
+                post, resolve, deadline, nothing_made=f"tenant {args.slug} still did not exist"
+            )
+        except ConflictError:
+            if not args.adopt_existing:
+                raise
+            return Created(_state(self._adopt(client, args.slug, deadline), args), fresh=False)
 
     def _adopt(self, client: Client, slug: str, deadline: Deadline) -> ArchiveTenant:
         # 409 says the slug is taken, not by whom: reading it tells ours (200) from another
@@ -140,7 +130,7 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
     ) -> ArchiveTenant | None:
         """The tenant of ``slug``, or None when it does not exist; with ``wait``, looked up
         again with backoff while the deadline allows (a new tenant may show late)."""
-        delay = _LOOKUP_FIRST_DELAY
+        delay = LOOKUP_FIRST_DELAY
         while True:
             try:
                 return client.get_tenant(slug, deadline=deadline)
@@ -148,7 +138,7 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
                 if not wait or deadline.remaining() < delay + _LOOKUP_RESERVE:
                     return None
             deadline.sleep(delay)
-            delay = min(delay * 2, _LOOKUP_MAX_DELAY)
+            delay = min(delay * 2, LOOKUP_MAX_DELAY)
 
     # --- appliers ------------------------------------------------------------------------
 

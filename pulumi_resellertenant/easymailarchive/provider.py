@@ -1,7 +1,8 @@
 """The dynamic provider behind ``easymailarchive.Tenant``: the Easy Mail Archive lifecycle,
 served to Pulumi.
 
-Its class is pickled into every resource's state by name: keep this module and name.
+Its class is pickled into every resource's state by name: keep this module and name. What a
+tenant's create, read, update and delete do is in ``lifecycle.py``.
 """
 
 from __future__ import annotations

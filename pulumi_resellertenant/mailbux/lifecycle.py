@@ -1,14 +1,10 @@
-"""What is Mailbux's own in a tenant's lifecycle.
+"""What is Mailbux's own in a tenant's lifecycle: create, read, update and delete.
 
 The API has no show endpoint and its create answer may carry no id: the id comes from the
-tenant list, whose listings are shared by the reads and creates of a deployment. A create
-whose answer was lost compares the account's tenants with those listed before its POST: it
-takes the one new tenant, or posts again when none appeared in lists taken a while after
-the POST (a list may lag behind the write); a second POST is never sent while the first may
-have made a tenant (create_ledger). A success answer (2xx) is the API's word that it made
-the tenant: whatever its body, that create is never sent again; the tenant is found in the
-list, however late it shows there, within the operation's deadline. Quota increases are
-claimed at ``check`` against the reseller pool, so a pool too small fails the preview.
+tenant list, whose listings are shared by the reads and creates of a deployment. How a
+create finds its tenant, and what a lost answer made, is ``create_recovery``'s. Quota
+increases are claimed at ``check`` against the reseller pool, so a pool too small fails the
+preview.
 """
 
 from __future__ import annotations
@@ -30,46 +26,20 @@ from pulumi_resellertenant.core import (
     TransportError,
     UnexpectedResponseError,
     is_unknown,
+    post_resolving_lost_answers,
 )
 
 from .client import MailbuxClient
-from .create_ledger import CreateLedger, ledger_for
+from .create_recovery import CreateRecovery, is_provisional
 from .errors import QUOTA_FIX, QuotaExceededError
-from .models import CreatedTenant, MailbuxTenant
+from .models import MailbuxTenant
 from .quota_budget import QuotaOverviewUnavailable, budget_for
 from .tenant_models import MailbuxTenantArgs, MailbuxTenantState
 
-__all__ = ["QUOTA_PRECHECK_SECONDS", "MailbuxLifecycle", "is_provisional", "provisional_id"]
+__all__ = ["QUOTA_PRECHECK_SECONDS", "MailbuxLifecycle"]
 
 QUOTA_PRECHECK_SECONDS = 15.0
 """The quota pre-check's own deadline, retries included: far below an operation's."""
-
-# Live statuses that mean the tenant is no more, should a list ever show such tenants.
-_GONE_STATUSES = frozenset({"terminated", "deleted"})
-
-_PROVISIONAL = "unresolved:"
-_MAX_POSTS = 5
-"""POSTs of one create at most, each after a lost answer proven to have made nothing."""
-_REPOST_FIRST_DELAY = 0.5
-"""Seconds before the first re-POST, doubling: 5xx answers come in bursts."""
-_LOOKUP_BATCH = 4
-"""Creates one id look-up serves at least, unless no other create began a while ago."""
-_LOOKUP_LULL = 0.5
-"""Seconds without a new create before a look-up serves fewer than ``_LOOKUP_BATCH``: the
-engine sends creates one after another as fast as it plans them, so more are on their way
-while they keep coming."""
-_LOOKUP_QUIET = 0.05
-"""Seconds with nobody joining before a look-up starts: the engine's next requests may be
-on their way to the provider's threads."""
-_LOOKUP_LONGEST = 2.0
-"""Seconds a look-up waits at most for creates still posting (a slow or paced POST)."""
-_LOOKUP_FIRST_DELAY = 0.5
-_LOOKUP_MAX_DELAY = 8.0
-_LOOKUP_RESERVE = 5.0
-"""Seconds of the deadline kept to return the new tenant (with its password) to Pulumi."""
-_LIST_SETTLE = 2.0
-"""Seconds after a POST whose answer was lost before a list without a new tenant proves
-that it made none: a list may lag behind a write."""
 
 Args = MailbuxTenantArgs
 State = MailbuxTenantState
@@ -145,212 +115,39 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
     ) -> Created[State]:
         if args.adopt_tenant_id is not None:
             return Created(self._adopt(client, args, args.adopt_tenant_id, deadline), fresh=False)
-        ledger = ledger_for(client.http.settings.account)
-        self._take_baseline(client, deadline)
-        for attempt in range(_MAX_POSTS):
-            if attempt:
-                deadline.sleep(_REPOST_FIRST_DELAY * 2 ** (attempt - 1))
-            with ledger.posting(deadline):
-                posted_at = client.listings.now()
+
+        def listing(*, taken_after: float | None, gathering: Gathering | None = None) -> Any:
+            return self.listing(client, deadline, taken_after=taken_after, gathering=gathering)
+
+        recovery = CreateRecovery(client, args.quota_gb, listing, self.log, deadline)
+        recovery.take_baseline()
+
+        def post() -> Created[State]:
+            with recovery.posting():
                 try:
                     created = client.create_tenant(args.quota_gb, deadline=deadline)
                 except QuotaExceededError as error:
                     raise _with_available_quota(client, error, args.quota_gb, deadline) from error
-                except ApiError as error:
-                    if not (error.committed or error.outcome_unknown):
-                        raise
-                    lost = error
-                else:
-                    tenant = self._created_tenant(client, ledger, created, deadline)
-                    ledger.claim(tenant.id)
-                    password = created.tenant_password.get_secret_value()
-                    state = _state(tenant, args, password=password, fallback_quota=created.quota_gb)
-                    return Created(state)
+                tenant = recovery.created_tenant(created)
+            password = created.tenant_password.get_secret_value()
+            return Created(_state(tenant, args, password=password, fallback_quota=created.quota_gb))
+
+        def resolve(lost: ApiError) -> Created[State] | None:
             if lost.committed:
-                made = self._after_committed_answer(client, ledger, args, posted_at, lost, deadline)
-                return Created(_state(made, args, password=None), fresh=False)
-            taken = self._after_lost_answer(client, ledger, args, posted_at, lost, deadline)
-            if taken is not None:
-                return Created(_state(taken, args, password=None), fresh=False)
-        raise ResellerTenantError(
-            f"POST {lost.path} got no usable answer {_MAX_POSTS} times ({lost.message}); each "
-            "time no new tenant appeared, so nothing was created: run `pulumi up` again"
-        ) from lost
-
-    def _take_baseline(self, client: MailbuxClient, deadline: Deadline) -> None:
-        """A listing finished before this process's first POST, once: what existed before
-        is what a create whose answer is lost compares with."""
-        if client.listings.seen_before(client.listings.now()) is not None:
-            return
-        try:
-            self.listing(client, deadline, taken_after=float("-inf"))
-        except ApiError as error:
-            self.log.warning("Mailbux tenant list unavailable before creating: %s", error)
-
-    def _after_lost_answer(
-        self,
-        client: MailbuxClient,
-        ledger: CreateLedger,
-        args: Args,
-        posted_at: float,
-        lost: ApiError,
-        deadline: Deadline,
-    ) -> MailbuxTenant | None:
-        """Whether the POST whose answer was lost made a tenant: the tenant it made (its
-        password is lost), or None when it made none and posting again is safe. The list
-        is read ``_LIST_SETTLE`` seconds after the POST at the earliest: it may lag."""
-        with ledger.resolving(deadline):
-            before = client.listings.seen_before(posted_at)
-            settle = posted_at + _LIST_SETTLE - client.listings.now()
-            if settle > 0:
-                deadline.sleep(settle)
-            candidates = self._new_tenants(client, ledger, args, before, deadline)
-            if before is not None and not candidates:
-                self.log.warning(
-                    "Mailbux: the answer to creating a tenant was lost (%s) and no new tenant "
-                    "appeared, so nothing was created",
-                    lost.message,
-                )
-                return None
-            if before is not None and len(candidates) == 1:
-                [tenant] = candidates
-                ledger.claim(tenant.id)
-                self.log.warning(
-                    "Mailbux: the answer to creating a tenant was lost (%s); tenant %s (%s) "
-                    "appeared meanwhile and is taken as the one it made: its one-time "
-                    "password was in the lost answer, so password_known is False",
-                    lost.message,
-                    tenant.id,
-                    tenant.tenant_username,
-                )
-                return tenant
-        raise _undecided(lost, candidates, known_before=before is not None) from lost
-
-    def _after_committed_answer(
-        self,
-        client: MailbuxClient,
-        ledger: CreateLedger,
-        args: Args,
-        posted_at: float,
-        answer: ApiError,
-        deadline: Deadline,
-    ) -> MailbuxTenant:
-        """The tenant a POST answered with success made, although its answer could not be
-        read: the one new tenant in the list, waited for until the deadline draws near."""
-        with ledger.resolving(deadline):
-            before = client.listings.seen_before(posted_at)
-            delay = _LOOKUP_FIRST_DELAY
-            while True:
-                candidates = self._new_tenants(client, ledger, args, before, deadline)
-                if candidates or before is None or deadline.remaining() < delay + _LOOKUP_RESERVE:
-                    break
-                deadline.sleep(delay)
-                delay = min(delay * 2, _LOOKUP_MAX_DELAY)
-            if before is not None and len(candidates) == 1:
-                [tenant] = candidates
-                ledger.claim(tenant.id)
-                self.log.warning(
-                    "Mailbux: tenant %s (%s) was created, but the answer could not be read "
-                    "(%s); found it in the tenant list: password_known is False",
-                    tenant.id,
-                    tenant.tenant_username,
-                    answer.message,
-                )
-                return tenant
-        if before is not None and not candidates:
-            raise ResellerTenantError(
-                f"the API created a tenant (POST {answer.path} succeeded) "
-                f"but its answer could not be read ({answer.message}) and the tenant list did "
-                "not show a new tenant before the deadline: do not run `pulumi up` again "
-                "before `pulumi-resellertenant reconcile` lists it; then set adopt_tenant_id "
-                "to its id"
-            ) from answer
-        raise _undecided(answer, candidates, known_before=before is not None) from answer
-
-    def _new_tenants(
-        self,
-        client: MailbuxClient,
-        ledger: CreateLedger,
-        args: Args,
-        before: Collection[str] | None,
-        deadline: Deadline,
-    ) -> list[MailbuxTenant]:
-        """The unclaimed tenants of ``args``' quota that a new listing shows and ``before``
-        did not."""
-        after: Mapping[str, MailbuxTenant] = self.listing(
-            client, deadline, taken_after=client.listings.now()
-        ).tenants
-        claimed = ledger.claimed()
-        return [
-            tenant
-            for id_, tenant in after.items()
-            if (before is None or id_ not in before)
-            and id_ not in claimed
-            and tenant.quota_gb in (None, args.quota_gb)
-            and tenant.status.lower() not in _GONE_STATUSES
-        ]
-
-    def _created_tenant(
-        self,
-        client: MailbuxClient,
-        ledger: CreateLedger,
-        created: CreatedTenant,
-        deadline: Deadline,
-    ) -> MailbuxTenant:
-        """The tenant the POST made, with its id. The documented answer has none: it is in
-        the list, looked up in listings taken after the POST returned until the deadline
-        draws near. One look-up serves every create of the process whose POST is in flight,
-        and waits for more while creates keep coming (see ``_LOOKUP_BATCH``). If the tenant
-        is still not found, it is recorded under a provisional id rather than losing its
-        password."""
-        if created.id is not None:
-            return _tenant_of(created, created.id)
-
-        def all_joined(callers: int) -> bool:
-            """Every create posting waits for this look-up, and they are enough or no
-            other create is coming."""
-            return callers >= ledger.posts_in_flight() and (
-                callers >= _LOOKUP_BATCH or ledger.seconds_since_last_post() >= _LOOKUP_LULL
-            )
-
-        shared = Gathering(ready=all_joined, quiet=_LOOKUP_QUIET, longest=_LOOKUP_LONGEST)
-        taken_after = client.listings.now()
-        delay = _LOOKUP_FIRST_DELAY
-        while True:
-            try:
-                listing = self.listing(client, deadline, taken_after=taken_after, gathering=shared)
-            except (TransportError, ServerError, RateLimitedError) as error:
-                why = f"the tenant list could not be read: {error}"
-                taken_after = client.listings.now()
-            except ApiError as error:
-                why = f"the tenant list could not be read: {error}"
-                break  # not a passing failure: waiting will not help
+                made: MailbuxTenant | None = recovery.after_committed_answer(lost)
             else:
-                tenants: Mapping[str, MailbuxTenant] = listing.tenants
-                for tenant in tenants.values():
-                    if tenant.tenant_username == created.tenant_username:
-                        return tenant
-                why = "the tenant list does not show it"
-                taken_after = listing.finished
-            if deadline.remaining() < delay + _LOOKUP_RESERVE:
-                break
-            deadline.sleep(delay)
-            delay = min(delay * 2, _LOOKUP_MAX_DELAY)
-        self.log.warning(
-            "Mailbux tenant %s was created but its id could not be found (%s): recorded with "
-            "its password under the provisional id %s, which the next `pulumi up` or "
-            "`pulumi refresh` resolves",
-            created.tenant_username,
-            why,
-            provisional_id(created.tenant_username),
+                made = recovery.after_lost_answer(lost)
+            return None if made is None else Created(_state(made, args, password=None), fresh=False)
+
+        return post_resolving_lost_answers(
+            post, resolve, deadline, nothing_made="no new tenant appeared"
         )
-        return _tenant_of(created, provisional_id(created.tenant_username))
 
     def _adopt(
         self, client: MailbuxClient, args: Args, tenant_id: str, deadline: Deadline
     ) -> State:
         tenant = self.listed(tenant_id, client, deadline)
-        if tenant is None or tenant.status.lower() in _GONE_STATUSES:
+        if tenant is None or tenant.gone:
             raise InvalidInputError(
                 f"adopt_tenant_id {tenant_id!r} is not a tenant of this Mailbux reseller "
                 "account: mailbux.list_tenants() lists the ids you can adopt"
@@ -398,7 +195,7 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
             tenant = self._by_username(old.tenant_username, client, deadline)
         else:
             tenant = self.listed(id_, client, deadline)
-        if tenant is None or tenant.status.lower() in _GONE_STATUSES:
+        if tenant is None or tenant.gone:
             return None
         return _refreshed(old, tenant).model_copy(update={"tenant_id": tenant.id})
 
@@ -494,45 +291,6 @@ def _refreshed(state: State, tenant: MailbuxTenant) -> State:
             "suspended": tenant.suspended,
             "email_count": tenant.email_count,
         }
-    )
-
-
-def provisional_id(username: str) -> str:
-    """The id a tenant is recorded under while its real one cannot be found."""
-    return f"{_PROVISIONAL}{username}"
-
-
-def is_provisional(id_: str | None) -> bool:
-    return bool(id_) and str(id_).startswith(_PROVISIONAL)
-
-
-def _tenant_of(created: CreatedTenant, tenant_id: str) -> MailbuxTenant:
-    return MailbuxTenant(
-        id=tenant_id,
-        tenant_username=created.tenant_username,
-        tenant_name=created.tenant_name,
-        quota_gb=created.quota_gb,
-        status=created.status,
-    )
-
-
-def _undecided(
-    lost: ApiError, candidates: list[MailbuxTenant], *, known_before: bool
-) -> ResellerTenantError:
-    """A lost create answer this run cannot resolve: name the candidates and the way out."""
-    if not candidates:
-        return ResellerTenantError(
-            f"the answer to the create POST was lost ({lost.message}) and which tenants existed "
-            "before it is unknown (the tenant list could not be read first); no unclaimed "
-            "tenant with this quota exists now, so run `pulumi up` again"
-        )
-    names = ", ".join(f"{tenant.id} ({tenant.tenant_username})" for tenant in candidates)
-    why = "appeared meanwhile" if known_before else "could be the one it made"
-    return ResellerTenantError(
-        f"the answer to the create POST was lost ({lost.message}); tenants {names} {why}, so "
-        "which one it made cannot be told: set adopt_tenant_id to the one this resource made "
-        "(its one-time password is lost) and terminate any other; "
-        "`python -m pulumi_resellertenant reconcile` lists the tenants no stack manages"
     )
 
 

@@ -90,6 +90,9 @@ class CreatedTenant(Answer):
     """The new tenant's status."""
 
 
+_GONE_STATUSES = frozenset({"terminated", "deleted"})
+
+
 class MailbuxTenant(Answer):
     """A tenant as the list shows it."""
 
@@ -113,6 +116,11 @@ class MailbuxTenant(Answer):
     @property
     def suspended(self) -> bool:
         return self.status.lower() == "suspended"
+
+    @property
+    def gone(self) -> bool:
+        """A status that means the tenant is no more, should a list ever show one."""
+        return self.status.lower() in _GONE_STATUSES
 
 
 class ResellerOverview(Answer):

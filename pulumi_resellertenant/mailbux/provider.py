@@ -1,6 +1,7 @@
 """The dynamic provider behind ``mailbux.Tenant``: the Mailbux lifecycle, served to Pulumi.
 
-Its class is pickled into every resource's state by name: keep this module and name.
+Its class is pickled into every resource's state by name: keep this module and name. What a
+tenant's create, read, update and delete do is in ``lifecycle.py``.
 """
 
 from __future__ import annotations
