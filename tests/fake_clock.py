@@ -14,3 +14,8 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+
+    def note(self, seconds: float) -> None:
+        """A sleep that only records its length: time stands still, so each wait a pacer
+        asks for is seen against the same moment."""
+        self.sleeps.append(seconds)

@@ -79,13 +79,6 @@ class RateLimiter:
         self._poll = poll
         self._queue = threading.Lock()
 
-    def reserve(self, max_wait: float | None = None, *, lease: float | None = None) -> float | None:
-        """Take the earliest send time the window allows (a slot, settled later or when its
-        lease ends) and return how long to wait for it, or None, taking nothing, when that
-        wait would exceed ``max_wait``."""
-        granted = self._take(max_wait, lease)
-        return None if granted is None else granted[1]
-
     def acquire(self, max_wait: float | None = None, *, lease: float | None = None) -> Slot | None:
         """Wait for a slot; None (without waiting) when it would take longer than max_wait.
 

@@ -44,7 +44,8 @@ def send(pacer: RateLimiter, clock: FakeClock, latency: float = 0.0) -> Slot:
 def test_a_run_within_the_limit_never_waits() -> None:
     clock = FakeClock()
     pacer = limiter(60, 60.0, clock)
-    assert [pacer.reserve() for _ in range(60)] == [0.0] * 60
+    assert all(pacer.acquire() is not None for _ in range(60))
+    assert clock.sleeps == []
 
 
 def test_past_the_limit_each_request_waits_a_window_after_the_answer_it_replaces() -> None:
