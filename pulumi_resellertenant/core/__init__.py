@@ -1,8 +1,8 @@
 """What every reseller API shares, behind this one import path; it names no API.
 
 - Errors: ``ResellerTenantError`` and its tree (an API adds its own code classes).
-- Talking to an API: ``ApiSpec``, ``ApiSettings`` (``load_settings``; ``settings_for`` reads
-  a stack's config through the ``pulumi`` CLI), ``HttpClient`` (retries,
+- Talking to an API: ``ApiSpec``, ``ApiSettings`` (``load_settings``; ``StackConfig`` reads
+  a program's or a stack's config), ``HttpClient`` (retries,
   deadline, pacing), ``ApiClient`` (the base of each API's client; ``.shared(settings)``).
 - A tenant resource: ``TenantArgs`` and ``TenantState`` (the single declaration, with
   ``Input`` and ``Output`` on their fields), ``TenantLifecycle`` (create, read, update, delete
@@ -52,7 +52,6 @@ from ._lost_answers import (
 )
 from ._models import Answer, PositiveWholeNumber, WholeNumber, build_request, parse_answer
 from ._operation_errors import TenantOperationError, failure_message
-from ._program_config import stack_config
 from ._provider_face import CheckedInputs, InputChanges, TenantFace
 from ._resource_model import Input, Output, TenantArgs, TenantState
 from ._settings import SETTING_KEYS, Account, ApiSettings, ApiSpec, env_var, load_settings
@@ -61,8 +60,6 @@ from ._stack_config import (
     PulumiCli,
     PulumiCliError,
     StackConfig,
-    read_stack_config,
-    settings_for,
 )
 from ._tenant_resource import TenantResource
 
@@ -133,9 +130,6 @@ __all__ = [
     "parse_retry_after",
     "positive_whole_number",
     "post_resolving_lost_answers",
-    "read_stack_config",
-    "settings_for",
     "shared_clients",
     "shown",
-    "stack_config",
 ]

@@ -1,10 +1,10 @@
-"""A stack's config read through the ``pulumi`` CLI, for code that runs outside a program.
+"""A stack's config for the code that is not the provider: the plain functions, ``reconcile``.
 
-Outside a Pulumi program ``pulumi.Config`` sees nothing, so the plain functions and
-``reconcile`` ask the CLI: ``pulumi config --json --show-secrets --stack NAME``, run in the
-project directory with the caller's environment (backend, passphrase). The answer holds
-API keys: it is parsed here and never shown. An error quotes the CLI's own ``error:`` line,
-never its standard output.
+Inside a Pulumi program it is ``pulumi.Config``'s. Outside one ``pulumi.Config`` sees
+nothing, so a named stack's config comes from the CLI: ``pulumi config --json --show-secrets
+--stack NAME``, run in the project directory with the caller's environment (backend,
+passphrase). The answer holds API keys: it is parsed here and never shown. An error quotes
+the CLI's own ``error:`` line, never its standard output.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pulumi
+
 from ._errors import ConfigurationError
-from ._program_config import stack_config
 from ._settings import ApiSettings, ApiSpec, load_settings
 
 __all__ = [
@@ -26,8 +27,6 @@ __all__ = [
     "PulumiCliError",
     "StackConfig",
     "parse_config_json",
-    "read_stack_config",
-    "settings_for",
 ]
 
 CLI_TIMEOUT = 120.0
@@ -90,14 +89,50 @@ def _error_line(stderr: str) -> str:
 @dataclass(frozen=True)
 class StackConfig:
     """One stack's config values by full key (``mailbux:apiKey``), secrets in clear: the
-    values stay out of the repr."""
+    values stay out of the repr. ``values`` None: the running program's config, looked up
+    through ``pulumi.Config`` (outside a program there is none, and the environment applies).
+
+    The one way this package reads config outside the provider: ``StackConfig.of`` for the
+    plain functions, ``StackConfig.read`` for ``reconcile``, then ``settings`` per API.
+    """
 
     stack: str | None
-    values: Mapping[str, Any] = field(repr=False)
+    values: Mapping[str, Any] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, stack: str | None = None, cwd: str | os.PathLike[str] | None = None) -> StackConfig:
+        """The running program's config when neither ``stack`` nor ``cwd`` is given; else the
+        config of ``stack`` (None: the selected stack) of the project in ``cwd``."""
+        if stack is None and cwd is None:
+            return cls(None)
+        return cls.read(stack, cli=PulumiCli(None if cwd is None else Path(cwd)))
+
+    @classmethod
+    def read(cls, stack: str | None = None, *, cli: PulumiCli) -> StackConfig:
+        """The config of ``stack`` (None: the selected stack) through ``cli``, secrets
+        decrypted with the caller's passphrase or backend."""
+        args = ["config", "--json", "--show-secrets"]
+        if stack is not None:
+            args += ["--stack", stack]
+        return cls(stack, parse_config_json(cli.run(*args)))
 
     def get(self, key: str) -> Any:
         """The value of a full key, or None when the stack does not set it (a ``ConfigLookup``)."""
+        if self.values is None:
+            namespace, _, name = key.partition(":")
+            return pulumi.Config(namespace).get(name)
         return self.values.get(key)
+
+    def settings(self, spec: ApiSpec, environ: Mapping[str, str] | None = None) -> ApiSettings:
+        """One API's settings: this config first, then the environment, then the defaults.
+        A ``ConfigurationError`` names the stack when one was named."""
+        env = os.environ if environ is None else environ
+        try:
+            return load_settings(spec, self.get, env)
+        except ConfigurationError as error:
+            if self.stack is None:
+                raise
+            raise ConfigurationError(f"stack {self.stack}: {error}") from None
 
 
 def parse_config_json(text: str) -> dict[str, Any]:
@@ -116,42 +151,3 @@ def parse_config_json(text: str) -> dict[str, Any]:
             if value is not None:
                 values[str(key)] = value
     return values
-
-
-def read_stack_config(
-    stack: str | None = None,
-    cwd: str | os.PathLike[str] | None = None,
-    *,
-    cli: PulumiCli | None = None,
-) -> StackConfig:
-    """The config of ``stack`` (None: the selected stack) of the project in ``cwd``, secrets
-    decrypted with the caller's passphrase or backend."""
-    runner = cli if cli is not None else PulumiCli(None if cwd is None else Path(cwd))
-    args = ["config", "--json", "--show-secrets"]
-    if stack is not None:
-        args += ["--stack", stack]
-    return StackConfig(stack, parse_config_json(runner.run(*args)))
-
-
-def settings_for(
-    spec: ApiSpec,
-    *,
-    stack: str | None = None,
-    cwd: str | os.PathLike[str] | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> ApiSettings:
-    """Settings of one API, stack config first, then the environment.
-
-    With neither ``stack`` nor ``cwd``: the running program's stack config (outside a program,
-    the environment alone). With either: that stack's config read through the CLI.
-    """
-    env = os.environ if environ is None else environ
-    if stack is None and cwd is None:
-        return load_settings(spec, stack_config, env)
-    config = read_stack_config(stack, cwd)
-    try:
-        return load_settings(spec, config.get, env)
-    except ConfigurationError as error:
-        if stack is None:
-            raise
-        raise ConfigurationError(f"stack {stack}: {error}") from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from pulumi_resellertenant.core import settings_for
+from pulumi_resellertenant.core import StackConfig
 
 from .client import EASYMAILARCHIVE, EasyMailArchiveClient
 from .models import ArchiveTenant, TenantUsage
@@ -34,4 +34,4 @@ def get_tenant_usage(
 
 
 def _client(stack: str | None, cwd: PathText | None) -> EasyMailArchiveClient:
-    return EasyMailArchiveClient.shared(settings_for(EASYMAILARCHIVE, stack=stack, cwd=cwd))
+    return EasyMailArchiveClient.shared(StackConfig.of(stack, cwd).settings(EASYMAILARCHIVE))

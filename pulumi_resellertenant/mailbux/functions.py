@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from pulumi_resellertenant.core import settings_for
+from pulumi_resellertenant.core import StackConfig
 
 from .client import MAILBUX, MailbuxClient
 from .models import MailbuxTenant, ResellerOverview
@@ -38,4 +38,4 @@ def sync_quota(*, stack: str | None = None, cwd: PathText | None = None) -> Rese
 
 
 def _client(stack: str | None, cwd: PathText | None) -> MailbuxClient:
-    return MailbuxClient.shared(settings_for(MAILBUX, stack=stack, cwd=cwd))
+    return MailbuxClient.shared(StackConfig.of(stack, cwd).settings(MAILBUX))

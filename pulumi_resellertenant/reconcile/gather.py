@@ -24,8 +24,6 @@ from pulumi_resellertenant.core import (
     StackConfig,
     TransportError,
     env_var,
-    load_settings,
-    read_stack_config,
 )
 
 from .account import LISTERS, AccountTenant, parse_time
@@ -68,9 +66,9 @@ def gather(
         export = _json(cli.run("stack", "export", "--stack", stack), f"stack export of {stack}")
         state = parse_export(stack, export)
         states.append(state)
-        config = read_stack_config(stack, cli=cli)
+        config = StackConfig.read(stack, cli=cli)
         for spec in SPECS:
-            settings = _settings(spec, stack, state, config, environ)
+            settings = _settings(spec, state, config, environ)
             if settings is not None:
                 members.setdefault(settings.account, (settings, []))[1].append(stack)
     accounts = [
@@ -95,7 +93,6 @@ def gather(
 
 def _settings(
     spec: ApiSpec,
-    stack: str,
     state: StackState,
     config: StackConfig,
     environ: Mapping[str, str],
@@ -103,10 +100,10 @@ def _settings(
     """The stack's settings for one API; None when the stack neither uses nor configures it."""
     configured = config.get(f"{spec.namespace}:apiKey") or environ.get(env_var(spec, "apiKey"))
     try:
-        return load_settings(spec, config.get, environ)
-    except ConfigurationError as error:
+        return config.settings(spec, environ)
+    except ConfigurationError:
         if state.uses(spec.namespace) or configured:
-            raise ConfigurationError(f"stack {stack}: {error}") from None
+            raise
         return None
 
 

@@ -19,8 +19,7 @@ from pulumi_resellertenant.core import (
     ConfigurationError,
     PulumiCli,
     PulumiCliError,
-    read_stack_config,
-    settings_for,
+    StackConfig,
 )
 from pulumi_resellertenant.core._clients import ClientCache
 from pulumi_resellertenant.core._stack_config import parse_config_json
@@ -98,7 +97,7 @@ def test_a_failing_command_quotes_its_error_line_and_never_its_output(tmp_path: 
     )
 
     with pytest.raises(PulumiCliError) as caught:
-        read_stack_config("dev", cli=PulumiCli(tmp_path, environ=path_env(bin_dir)))
+        StackConfig.read("dev", cli=PulumiCli(tmp_path, environ=path_env(bin_dir)))
 
     assert str(caught.value) == (
         f"`pulumi config --json --show-secrets --stack dev` in {tmp_path} failed: "
@@ -152,8 +151,8 @@ def test_a_stack_config_reads_its_stack_and_keeps_values_out_of_its_repr(tmp_pat
     )
     cli = PulumiCli(tmp_path, environ=path_env(bin_dir))
 
-    prod = read_stack_config("prod", cli=cli)
-    selected = read_stack_config(cli=cli)
+    prod = StackConfig.read("prod", cli=cli)
+    selected = StackConfig.read(cli=cli)
 
     assert prod.get("mailbux:apiKey") == KEY
     assert prod.get("mailbux:baseUrl") is None
@@ -176,19 +175,19 @@ def test_settings_for_a_stack_take_its_config_first_then_the_environment(
     monkeypatch.setenv("PATH", path_env(bin_dir)["PATH"])
     env = {"MAILBUX_API_KEY": ENV_KEY, "MAILBUX_BASE_URL": "https://env.example"}
 
-    settings = settings_for(MAILBUX, stack="dev", cwd=tmp_path, environ=env)
+    settings = StackConfig.of("dev", tmp_path).settings(MAILBUX, env)
 
     assert settings.api_key.get_secret_value() == KEY
     assert settings.read_timeout == 7.0
     assert settings.base_url == "https://env.example"
     with pytest.raises(ConfigurationError) as caught:
-        settings_for(MAILBUX, stack="bare", cwd=tmp_path, environ={})
+        StackConfig.of("bare", tmp_path).settings(MAILBUX, {})
     assert str(caught.value).startswith("stack bare: Mailbux API key is not set: run ")
     assert "MAILBUX_API_KEY" in str(caught.value)
 
 
 def test_settings_without_a_stack_outside_a_program_come_from_the_environment() -> None:
-    settings = settings_for(MAILBUX, environ={"MAILBUX_API_KEY": ENV_KEY})
+    settings = StackConfig.of().settings(MAILBUX, {"MAILBUX_API_KEY": ENV_KEY})
     assert settings.api_key.get_secret_value() == ENV_KEY
 
 
