@@ -1,4 +1,8 @@
-"""What every reseller API shares, behind this one import path; it names no API.
+"""What every reseller API shares; it names no API. Four layers, each importing only those
+below it: ``pacing``, ``transport`` (no Pulumi in either), ``lifecycle`` and ``faces``. This
+module is their one import path for code outside the package (``tests/third_api.py``, a
+third API): each name loads its layer on first use, so ``core.transport`` alone loads no
+Pulumi. The package's own modules import the layer they use.
 
 - Errors: ``ResellerTenantError`` and its tree (an API adds its own code classes).
 - Talking to an API: ``ApiSpec``, ``ApiSettings`` (``load_settings``; ``StackConfig`` reads
@@ -9,59 +13,99 @@
   on typed values), ``TenantProvider`` (its dynamic-provider face), ``TenantResource``.
 """
 
-from ._api_client import ApiClient
-from ._clients import ClientCache, shared_clients
-from ._deadline import Deadline
-from ._dynamic_provider import TenantProvider
-from ._error_answers import error_from_response, parse_error_body, parse_retry_after
-from ._errors import (
-    ApiError,
-    ApiResponseError,
-    AuthenticationError,
-    ConfigurationError,
-    ConflictError,
-    DeadlineExceededError,
-    InvalidInputError,
-    InvalidRequestError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    RequestTimeoutError,
-    ResellerTenantError,
-    ServerError,
-    TransportError,
-    UnexpectedResponseError,
-)
-from ._http import HttpClient
-from ._inputs import (
-    UNKNOWN,
-    InputProblem,
-    boolean,
-    is_unknown,
-    non_empty_text,
-    one_of,
-    optional_id,
-    positive_whole_number,
-)
-from ._lifecycle import Applier, Created, TenantLifecycle
-from ._listings import Gathering, Listing, Listings
-from ._lost_answers import (
-    LOOKUP_FIRST_DELAY,
-    LOOKUP_MAX_DELAY,
-    post_resolving_lost_answers,
-)
-from ._models import Answer, PositiveWholeNumber, WholeNumber, build_request, parse_answer
-from ._operation_errors import TenantOperationError, failure_message
-from ._provider_face import CheckedInputs, InputChanges, TenantFace
-from ._resource_model import Input, Output, TenantArgs, TenantState
-from ._settings import SETTING_KEYS, Account, ApiSettings, ApiSpec, env_var, load_settings
-from ._shown import MAX_SHOWN, shown
-from ._stack_config import (
-    PulumiCli,
-    PulumiCliError,
-    StackConfig,
-)
-from ._tenant_resource import TenantResource
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .faces import (
+        CheckedInputs,
+        InputChanges,
+        PulumiCli,
+        PulumiCliError,
+        StackConfig,
+        TenantFace,
+        TenantProvider,
+        TenantResource,
+    )
+    from .lifecycle import (
+        LOOKUP_FIRST_DELAY,
+        LOOKUP_MAX_DELAY,
+        UNKNOWN,
+        Applier,
+        Created,
+        Input,
+        InputProblem,
+        Output,
+        TenantArgs,
+        TenantLifecycle,
+        TenantOperationError,
+        TenantState,
+        boolean,
+        failure_message,
+        is_unknown,
+        non_empty_text,
+        one_of,
+        optional_id,
+        positive_whole_number,
+        post_resolving_lost_answers,
+    )
+    from .pacing import Account
+    from .transport import (
+        MAX_SHOWN,
+        SETTING_KEYS,
+        Answer,
+        ApiClient,
+        ApiError,
+        ApiResponseError,
+        ApiSettings,
+        ApiSpec,
+        AuthenticationError,
+        ClientCache,
+        ConfigurationError,
+        ConflictError,
+        Deadline,
+        DeadlineExceededError,
+        Gathering,
+        HttpClient,
+        InvalidInputError,
+        InvalidRequestError,
+        Listing,
+        Listings,
+        NotFoundError,
+        PermissionDeniedError,
+        PositiveWholeNumber,
+        RateLimitedError,
+        RequestTimeoutError,
+        ResellerTenantError,
+        ServerError,
+        TransportError,
+        UnexpectedResponseError,
+        WholeNumber,
+        build_request,
+        env_var,
+        error_from_response,
+        load_settings,
+        parse_answer,
+        parse_error_body,
+        parse_retry_after,
+        shared_clients,
+        shown,
+    )
+
+_LAYERS = ("pacing", "transport", "lifecycle", "faces")
+
+
+def __getattr__(name: str) -> Any:
+    for layer in _LAYERS:
+        module = importlib.import_module(f"{__name__}.{layer}")
+        if name in module.__all__:
+            value = getattr(module, name)
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "LOOKUP_FIRST_DELAY",

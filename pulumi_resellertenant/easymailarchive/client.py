@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi_resellertenant import apis
-from pulumi_resellertenant.core import (
+from pulumi_resellertenant.core.transport import (
     ApiClient,
     ApiSpec,
     Deadline,

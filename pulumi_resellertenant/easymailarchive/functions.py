@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from pulumi_resellertenant.core import StackConfig
+from pulumi_resellertenant.core.faces import StackConfig
 
 from .client import EASYMAILARCHIVE, EasyMailArchiveClient
 from .models import ArchiveTenant, TenantUsage

@@ -13,20 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_resellertenant.core import (
+from pulumi_resellertenant.core.lifecycle import (
     LOOKUP_FIRST_DELAY,
     LOOKUP_MAX_DELAY,
-    ApiError,
     Applier,
-    ConflictError,
     Created,
+    TenantLifecycle,
+    post_resolving_lost_answers,
+)
+from pulumi_resellertenant.core.transport import (
+    ApiError,
+    ConflictError,
     Deadline,
     Listing,
     NotFoundError,
     PermissionDeniedError,
     ResellerTenantError,
-    TenantLifecycle,
-    post_resolving_lost_answers,
     shown,
 )
 

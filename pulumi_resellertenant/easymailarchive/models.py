@@ -6,7 +6,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pulumi_resellertenant.core import Answer, WholeNumber
+from pulumi_resellertenant.core.transport import Answer, WholeNumber
 
 __all__ = [
     "MAX_NAME_LENGTH",

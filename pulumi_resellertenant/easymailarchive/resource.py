@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 
 from pulumi_resellertenant.apis import EASYMAILARCHIVE as API
-from pulumi_resellertenant.core import TenantResource
+from pulumi_resellertenant.core.faces import TenantResource
 
 from .provider import EasyMailArchiveTenantProvider
 from .tenant_models import EasyMailArchiveTenantState

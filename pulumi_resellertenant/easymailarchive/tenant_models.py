@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pulumi_resellertenant.core import (
+from pulumi_resellertenant.core.lifecycle import (
     Input,
     InputProblem,
     TenantArgs,
     TenantState,
     boolean,
     non_empty_text,
-    shown,
 )
+from pulumi_resellertenant.core.transport import shown
 
 from .models import MAX_NAME_LENGTH, slug_problem
 

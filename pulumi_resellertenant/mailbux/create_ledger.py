@@ -16,7 +16,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from pulumi_resellertenant.core import Account, Deadline, DeadlineExceededError
+from pulumi_resellertenant.core.pacing import Account
+from pulumi_resellertenant.core.transport import Deadline, DeadlineExceededError
 
 __all__ = ["CreateLedger", "ledger_for"]
 

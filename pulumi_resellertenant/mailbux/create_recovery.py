@@ -17,9 +17,8 @@ from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from pulumi_resellertenant.core import (
-    LOOKUP_FIRST_DELAY,
-    LOOKUP_MAX_DELAY,
+from pulumi_resellertenant.core.lifecycle import LOOKUP_FIRST_DELAY, LOOKUP_MAX_DELAY
+from pulumi_resellertenant.core.transport import (
     ApiError,
     Deadline,
     Gathering,

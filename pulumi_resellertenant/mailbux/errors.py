@@ -6,7 +6,7 @@ They reach the core through ``MAILBUX.error_codes`` (the mapping) and each class
 
 from __future__ import annotations
 
-from pulumi_resellertenant.core import (
+from pulumi_resellertenant.core.transport import (
     ApiResponseError,
     InvalidRequestError,
     PermissionDeniedError,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from pulumi_resellertenant.core import StackConfig
+from pulumi_resellertenant.core.faces import StackConfig
 
 from .client import MAILBUX, MailbuxClient
 from .models import MailbuxTenant, ResellerOverview

@@ -12,21 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from pulumi_resellertenant.core import (
-    ApiError,
+from pulumi_resellertenant.core.lifecycle import (
     Applier,
     Created,
+    TenantLifecycle,
+    is_unknown,
+    post_resolving_lost_answers,
+)
+from pulumi_resellertenant.core.transport import (
+    ApiError,
     Deadline,
     Gathering,
     InvalidInputError,
     RateLimitedError,
     ResellerTenantError,
     ServerError,
-    TenantLifecycle,
     TransportError,
     UnexpectedResponseError,
-    is_unknown,
-    post_resolving_lost_answers,
 )
 
 from .client import MailbuxClient

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from pulumi_resellertenant.core import Answer, PositiveWholeNumber, WholeNumber
+from pulumi_resellertenant.core.transport import Answer, PositiveWholeNumber, WholeNumber
 
 __all__ = [
     "MAX_QUOTA_GB",

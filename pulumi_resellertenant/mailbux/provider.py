@@ -6,7 +6,7 @@ tenant's create, read, update and delete do is in ``lifecycle.py``.
 
 from __future__ import annotations
 
-from pulumi_resellertenant.core import TenantProvider
+from pulumi_resellertenant.core.faces import TenantProvider
 
 from .lifecycle import MailbuxLifecycle
 

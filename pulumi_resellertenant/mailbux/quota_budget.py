@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pulumi_resellertenant.core import Account
+from pulumi_resellertenant.core.pacing import Account
 
 __all__ = ["Claim", "QuotaBudget", "QuotaOverviewUnavailable", "budget_for"]
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import model_validator
 
-from pulumi_resellertenant.core import (
+from pulumi_resellertenant.core.lifecycle import (
     Input,
     InputProblem,
     Output,
@@ -15,8 +15,8 @@ from pulumi_resellertenant.core import (
     one_of,
     optional_id,
     positive_whole_number,
-    shown,
 )
+from pulumi_resellertenant.core.transport import shown
 
 from .models import MAX_QUOTA_GB, tenant_id_problem
 

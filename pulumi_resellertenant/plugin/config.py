@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from pulumi_resellertenant.core import SETTING_KEYS, ApiSettings, ApiSpec, env_var
+from pulumi_resellertenant.core.transport import SETTING_KEYS, ApiSettings, ApiSpec, env_var
 
 from .names import PACKAGE, camel, function_token
 

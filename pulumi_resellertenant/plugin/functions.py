@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pulumi_resellertenant.core import ApiClient
+from pulumi_resellertenant.core.transport import ApiClient
 from pulumi_resellertenant.easymailarchive import ArchiveTenant, EasyMailArchiveClient, TenantUsage
 from pulumi_resellertenant.mailbux import MailbuxClient, MailbuxTenant, ResellerOverview
 

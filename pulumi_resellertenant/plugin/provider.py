@@ -41,14 +41,13 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from pulumi_resellertenant.core import (
+from pulumi_resellertenant.core.faces import TenantFace
+from pulumi_resellertenant.core.lifecycle import TenantOperationError, failure_message
+from pulumi_resellertenant.core.transport import (
     ApiClient,
     ApiSpec,
     ClientCache,
     ResellerTenantError,
-    TenantFace,
-    TenantOperationError,
-    failure_message,
     load_settings,
     shared_clients,
 )

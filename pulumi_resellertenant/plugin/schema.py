@@ -13,7 +13,7 @@ from typing import Any
 from pydantic_core import PydanticUndefined
 
 from pulumi_resellertenant import __version__
-from pulumi_resellertenant.core import TenantState
+from pulumi_resellertenant.core.lifecycle import TenantState
 
 from .config import config_variables
 from .functions import FUNCTIONS

@@ -20,7 +20,7 @@ from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from pulumi_resellertenant import __version__
-from pulumi_resellertenant.core import ResellerTenantError
+from pulumi_resellertenant.core.transport import ResellerTenantError
 
 from .engine_log import EngineLog
 from .provider import ResellerTenantProvider

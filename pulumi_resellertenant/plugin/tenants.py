@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_resellertenant.apis import APIS, Api, api_of
-from pulumi_resellertenant.core import TenantLifecycle
+from pulumi_resellertenant.core.lifecycle import TenantLifecycle
 
 __all__ = ["TENANTS", "TenantKind", "by_token"]
 

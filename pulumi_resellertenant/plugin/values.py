@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
-from pulumi_resellertenant.core import UNKNOWN, is_unknown
+from pulumi_resellertenant.core.lifecycle import UNKNOWN, is_unknown
 
 from .names import camel, from_camel
 

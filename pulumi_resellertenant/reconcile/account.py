@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pulumi_resellertenant.apis import EASYMAILARCHIVE, MAILBUX
-from pulumi_resellertenant.core import ApiSettings
+from pulumi_resellertenant.core.transport import ApiSettings
 from pulumi_resellertenant.easymailarchive import ArchiveTenant, EasyMailArchiveClient
 from pulumi_resellertenant.mailbux import MailbuxClient, MailbuxTenant
 

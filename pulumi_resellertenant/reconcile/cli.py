@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from pulumi_resellertenant.core import PulumiCli, ResellerTenantError, shown
+from pulumi_resellertenant.core.faces import PulumiCli
+from pulumi_resellertenant.core.transport import ResellerTenantError, shown
 
 from .compare import Findings, compare
 from .gather import Gathered, gather, stack_names

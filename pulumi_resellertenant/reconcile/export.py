@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_resellertenant.apis import namespace_of
-from pulumi_resellertenant.core import ResellerTenantError
+from pulumi_resellertenant.core.transport import ResellerTenantError
 
 __all__ = ["ExportError", "PendingOperation", "StackState", "StateTenant", "parse_export"]
 

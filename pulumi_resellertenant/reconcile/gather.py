@@ -10,18 +10,16 @@ from datetime import datetime
 from typing import Any
 
 from pulumi_resellertenant.apis import APIS, MAILBUX
-from pulumi_resellertenant.core import (
-    Account,
+from pulumi_resellertenant.core.faces import PulumiCli, PulumiCliError, StackConfig
+from pulumi_resellertenant.core.pacing import Account
+from pulumi_resellertenant.core.transport import (
     ApiError,
     ApiSettings,
     ApiSpec,
     AuthenticationError,
     ConfigurationError,
     PermissionDeniedError,
-    PulumiCli,
-    PulumiCliError,
     ResellerTenantError,
-    StackConfig,
     TransportError,
     env_var,
 )

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from pulumi_resellertenant.apis import APIS, EASYMAILARCHIVE, MAILBUX, display_name
-from pulumi_resellertenant.core import shown
+from pulumi_resellertenant.core.transport import shown
 from pulumi_resellertenant.easymailarchive.models import slug_problem
 
 from .account import AccountTenant

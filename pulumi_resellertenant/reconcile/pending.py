@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pulumi_resellertenant.apis import MAILBUX
-from pulumi_resellertenant.core import shown
+from pulumi_resellertenant.core.transport import shown
 from pulumi_resellertenant.mailbux.models import tenant_id_problem
 
 from .account import AccountTenant

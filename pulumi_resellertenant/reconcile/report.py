@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_resellertenant.apis import display_name
-from pulumi_resellertenant.core import shown
+from pulumi_resellertenant.core.transport import shown
 
 from .account import AccountTenant
 from .compare import Findings, Orphan

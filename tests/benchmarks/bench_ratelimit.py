@@ -62,8 +62,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' he
 
 from emulator_handle import EMA_KEY, EmulatorHandle, running_emulator
 from pulumi_resellertenant.core import ApiError, ApiSettings, HttpClient
-from pulumi_resellertenant.core._pacing_stores import RedisStore, SqliteStore, account_digest
-from pulumi_resellertenant.core._ratelimit import RateLimiter
+from pulumi_resellertenant.core.pacing._pacing_stores import RedisStore, SqliteStore, account_digest
+from pulumi_resellertenant.core.pacing._ratelimit import RateLimiter
 from pulumi_resellertenant.easymailarchive import EASYMAILARCHIVE
 
 TENANTS = "/api/reseller/tenants"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from emulator_handle import EmulatorHandle
-from pulumi_resellertenant.core import _errors as errors
+from pulumi_resellertenant.core.transport import _errors as errors
 from pulumi_resellertenant.easymailarchive import EasyMailArchiveClient
 
 LIST = "GET /api/reseller/tenants"

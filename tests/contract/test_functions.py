@@ -10,7 +10,7 @@ import pytest
 
 from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
 from pulumi_resellertenant import easymailarchive, mailbux
-from pulumi_resellertenant.core._errors import ConfigurationError, NotFoundError
+from pulumi_resellertenant.core.transport._errors import ConfigurationError, NotFoundError
 
 
 @pytest.fixture

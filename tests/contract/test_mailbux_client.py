@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from emulator_handle import EmulatorHandle
-from pulumi_resellertenant.core import _errors as errors
+from pulumi_resellertenant.core.transport import _errors as errors
 from pulumi_resellertenant.mailbux import MailbuxClient
 from pulumi_resellertenant.mailbux import errors as mailbux_errors
 

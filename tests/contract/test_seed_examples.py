@@ -15,10 +15,10 @@ import httpx
 import pytest
 
 import pulumi_resellertenant.mailbux as mailbux_package
-from pulumi_resellertenant.core import _errors as errors
-from pulumi_resellertenant.core._api_client import ApiClient
-from pulumi_resellertenant.core._http import HttpClient
-from pulumi_resellertenant.core._settings import load_settings
+from pulumi_resellertenant.core.transport import _errors as errors
+from pulumi_resellertenant.core.transport._api_client import ApiClient
+from pulumi_resellertenant.core.transport._http import HttpClient
+from pulumi_resellertenant.core.transport._settings import load_settings
 from pulumi_resellertenant.easymailarchive import EasyMailArchiveClient
 from pulumi_resellertenant.mailbux import MailbuxClient
 

@@ -7,8 +7,8 @@ import threading
 
 import httpx
 
-from pulumi_resellertenant.core._clients import ClientCache
-from pulumi_resellertenant.core._settings import ApiSettings, load_settings
+from pulumi_resellertenant.core.transport._clients import ClientCache
+from pulumi_resellertenant.core.transport._settings import ApiSettings, load_settings
 from pulumi_resellertenant.easymailarchive import EasyMailArchiveClient
 from pulumi_resellertenant.mailbux import MAILBUX, MailbuxClient
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_resellertenant.core._errors import (
+from pulumi_resellertenant.core.transport._errors import (
     InvalidInputError,
     InvalidRequestError,
     NotFoundError,
@@ -18,8 +18,8 @@ from pulumi_resellertenant.core._errors import (
     ServerError,
     UnexpectedResponseError,
 )
-from pulumi_resellertenant.core._http import REDACTED, HttpClient
-from pulumi_resellertenant.core._settings import ApiSettings
+from pulumi_resellertenant.core.transport._http import REDACTED, HttpClient
+from pulumi_resellertenant.core.transport._settings import ApiSettings
 from pulumi_resellertenant.easymailarchive.client import EASYMAILARCHIVE, EasyMailArchiveClient
 from pulumi_resellertenant.mailbux.client import MAILBUX, MailbuxClient
 from pulumi_resellertenant.mailbux.errors import PlanUpgradeRequiredError, TenantLimitError

@@ -13,13 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pulumi_resellertenant.core import shown
-from pulumi_resellertenant.core._error_answers import (
+from pulumi_resellertenant.core.transport._error_answers import (
     ErrorBody,
     error_from_response,
     parse_error_body,
     parse_retry_after,
 )
-from pulumi_resellertenant.core._errors import (
+from pulumi_resellertenant.core.transport._errors import (
     ApiError,
     ApiResponseError,
     AuthenticationError,

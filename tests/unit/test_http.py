@@ -12,8 +12,9 @@ import httpx
 import pytest
 
 from fake_clock import FakeClock
-from pulumi_resellertenant.core._deadline import Deadline
-from pulumi_resellertenant.core._errors import (
+from pulumi_resellertenant.core.pacing._ratelimit import RateLimiter
+from pulumi_resellertenant.core.transport._deadline import Deadline
+from pulumi_resellertenant.core.transport._errors import (
     ApiError,
     AuthenticationError,
     ConflictError,
@@ -27,9 +28,8 @@ from pulumi_resellertenant.core._errors import (
     TransportError,
     UnexpectedResponseError,
 )
-from pulumi_resellertenant.core._http import REDACTED, HttpClient
-from pulumi_resellertenant.core._ratelimit import RateLimiter
-from pulumi_resellertenant.core._settings import ApiSettings, ApiSpec
+from pulumi_resellertenant.core.transport._http import REDACTED, HttpClient
+from pulumi_resellertenant.core.transport._settings import ApiSettings, ApiSpec
 from pulumi_resellertenant.easymailarchive.client import EASYMAILARCHIVE
 from pulumi_resellertenant.mailbux.client import MAILBUX
 

@@ -11,9 +11,12 @@ import httpx
 import pytest
 from test_http import MBX_KEY, Api
 
-from pulumi_resellertenant.core._answer_body import decode_json
-from pulumi_resellertenant.core._errors import InvalidRequestError, UnexpectedResponseError
-from pulumi_resellertenant.core._http import REDACTED
+from pulumi_resellertenant.core.transport._answer_body import decode_json
+from pulumi_resellertenant.core.transport._errors import (
+    InvalidRequestError,
+    UnexpectedResponseError,
+)
+from pulumi_resellertenant.core.transport._http import REDACTED
 
 PASSWORD = "Pw-one-time-9f8e7d"
 CREATED = {"success": True, "data": {"tenant_username": "u1", "tenant_password": PASSWORD}}

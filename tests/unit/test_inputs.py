@@ -9,8 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 
-from pulumi_resellertenant.core._errors import InvalidInputError
-from pulumi_resellertenant.core._inputs import (
+from pulumi_resellertenant.core.lifecycle._inputs import (
     UNKNOWN,
     InputField,
     InputProblem,
@@ -22,6 +21,7 @@ from pulumi_resellertenant.core._inputs import (
     optional_id,
     positive_whole_number,
 )
+from pulumi_resellertenant.core.transport._errors import InvalidInputError
 
 SCHEMA = InputSchema(
     InputField("quota_gb", positive_whole_number, example="quota_gb=5"),

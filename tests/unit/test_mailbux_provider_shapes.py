@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_resellertenant.core._http import HttpClient
-from pulumi_resellertenant.core._operation_errors import TenantOperationError
-from pulumi_resellertenant.core._settings import load_settings
+from pulumi_resellertenant.core.lifecycle._operation_errors import TenantOperationError
+from pulumi_resellertenant.core.transport._http import HttpClient
+from pulumi_resellertenant.core.transport._settings import load_settings
 from pulumi_resellertenant.mailbux import MAILBUX, MailbuxClient
 from pulumi_resellertenant.mailbux.lifecycle import QUOTA_PRECHECK_SECONDS
 from pulumi_resellertenant.mailbux.provider import MailbuxTenantProvider

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from pulumi_resellertenant.core._errors import TransportError
-from pulumi_resellertenant.core._settings import Account, load_settings
+from pulumi_resellertenant.core.transport._errors import TransportError
+from pulumi_resellertenant.core.transport._settings import Account, load_settings
 from pulumi_resellertenant.mailbux import MAILBUX
 from pulumi_resellertenant.mailbux.quota_budget import (
     QuotaBudget,

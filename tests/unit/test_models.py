@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from pulumi_resellertenant.core._errors import InvalidInputError, UnexpectedResponseError
-from pulumi_resellertenant.core._models import (
+from pulumi_resellertenant.core.transport._errors import InvalidInputError, UnexpectedResponseError
+from pulumi_resellertenant.core.transport._models import (
     PositiveWholeNumber,
     WholeNumber,
     build_request,

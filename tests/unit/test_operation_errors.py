@@ -8,8 +8,9 @@ import types
 
 import pytest
 
-from pulumi_resellertenant.core import _engine_errors as engine_errors
-from pulumi_resellertenant.core._errors import (
+from pulumi_resellertenant.core.faces import _engine_errors as engine_errors
+from pulumi_resellertenant.core.lifecycle._operation_errors import default_hint, failure_message
+from pulumi_resellertenant.core.transport._errors import (
     AuthenticationError,
     ConfigurationError,
     ConflictError,
@@ -21,7 +22,6 @@ from pulumi_resellertenant.core._errors import (
     TransportError,
     UnexpectedResponseError,
 )
-from pulumi_resellertenant.core._operation_errors import default_hint, failure_message
 from pulumi_resellertenant.easymailarchive import EASYMAILARCHIVE
 from pulumi_resellertenant.mailbux import MAILBUX
 from pulumi_resellertenant.mailbux.errors import (

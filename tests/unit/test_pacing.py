@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pulumi_resellertenant.core._pacing import (
+from pulumi_resellertenant.core.pacing._pacing import (
     Blocked,
     Decision,
     Granted,

@@ -11,18 +11,18 @@ import httpx
 import pytest
 
 from fake_clock import FakeClock
-from pulumi_resellertenant.core._deadline import Deadline
-from pulumi_resellertenant.core._errors import (
+from pulumi_resellertenant.core.pacing._pacing import Window
+from pulumi_resellertenant.core.pacing._pacing_stores import MemoryStore
+from pulumi_resellertenant.core.pacing._ratelimit import RateLimiter
+from pulumi_resellertenant.core.transport._deadline import Deadline
+from pulumi_resellertenant.core.transport._errors import (
     ConfigurationError,
     DeadlineExceededError,
     RateLimitedError,
     TransportError,
 )
-from pulumi_resellertenant.core._http import HttpClient
-from pulumi_resellertenant.core._pacing import Window
-from pulumi_resellertenant.core._pacing_stores import MemoryStore
-from pulumi_resellertenant.core._ratelimit import RateLimiter
-from pulumi_resellertenant.core._settings import ApiSettings, load_settings
+from pulumi_resellertenant.core.transport._http import HttpClient
+from pulumi_resellertenant.core.transport._settings import ApiSettings, load_settings
 from pulumi_resellertenant.easymailarchive.client import EASYMAILARCHIVE
 from pulumi_resellertenant.mailbux.client import MAILBUX
 

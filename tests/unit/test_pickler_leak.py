@@ -12,7 +12,7 @@ import pulumi.dynamic
 
 from pulumi_mocks import register
 from pulumi_resellertenant import easymailarchive, mailbux
-from pulumi_resellertenant.core._pickler_leak import original_batch_setitems
+from pulumi_resellertenant.core.faces._pickler_leak import original_batch_setitems
 
 PICKLER: Any = pickle._Pickler
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_resellertenant.core._inputs import UNKNOWN
+from pulumi_resellertenant.core.lifecycle._inputs import UNKNOWN
 from pulumi_resellertenant.easymailarchive.provider import EasyMailArchiveTenantProvider
 from pulumi_resellertenant.mailbux.provider import MailbuxTenantProvider
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from fake_clock import FakeClock
-from pulumi_resellertenant.core import _ratelimit as ratelimit
-from pulumi_resellertenant.core._pacing_stores import (
+from pulumi_resellertenant.core.pacing import _ratelimit as ratelimit
+from pulumi_resellertenant.core.pacing._pacing_stores import (
     MemoryStore,
     PacingStoreError,
     RedisStore,
@@ -23,8 +23,8 @@ from pulumi_resellertenant.core._pacing_stores import (
     account_digest,
     pacing_dir,
 )
-from pulumi_resellertenant.core._ratelimit import RateLimiter, Slot, shared_rate_limiter
-from pulumi_resellertenant.core._settings import Account, load_settings
+from pulumi_resellertenant.core.pacing._ratelimit import RateLimiter, Slot, shared_rate_limiter
+from pulumi_resellertenant.core.transport._settings import Account, load_settings
 from pulumi_resellertenant.mailbux import MAILBUX
 
 

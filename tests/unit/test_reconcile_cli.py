@@ -24,8 +24,8 @@ from pulumi_resellertenant.core import (
     PulumiCli,
     ResellerTenantError,
 )
-from pulumi_resellertenant.core._clients import ClientCache
-from pulumi_resellertenant.core._errors import AuthenticationError, TransportError
+from pulumi_resellertenant.core.transport._clients import ClientCache
+from pulumi_resellertenant.core.transport._errors import AuthenticationError, TransportError
 from pulumi_resellertenant.reconcile import cli
 from pulumi_resellertenant.reconcile.account import AccountTenant
 from pulumi_resellertenant.reconcile.gather import gather
@@ -242,7 +242,7 @@ def mailbux_api(monkeypatch: pytest.MonkeyPatch) -> Callable[[list[dict[str, Any
             return httpx.Response(200, json={"success": True, "data": tenants})
 
         monkeypatch.setattr(
-            "pulumi_resellertenant.core._api_client.shared_clients",
+            "pulumi_resellertenant.core.transport._api_client.shared_clients",
             ClientCache(transport=httpx.MockTransport(answer)),
         )
 

@@ -16,7 +16,7 @@ import pytest
 from test_reconcile_cli import MAILBUX_CONFIG, answers, config, export, fake_pulumi
 
 from pulumi_resellertenant.core import ResellerTenantError
-from pulumi_resellertenant.core._clients import ClientCache
+from pulumi_resellertenant.core.transport._clients import ClientCache
 from pulumi_resellertenant.reconcile import cli
 from pulumi_resellertenant.reconcile.account import AccountTenant
 from pulumi_resellertenant.reconcile.compare import AccountView, Findings, compare
@@ -188,7 +188,7 @@ def test_a_hostile_tenant_list_through_the_command(
         return httpx.Response(200, json={"success": True, "data": listed})
 
     monkeypatch.setattr(
-        "pulumi_resellertenant.core._api_client.shared_clients",
+        "pulumi_resellertenant.core.transport._api_client.shared_clients",
         ClientCache(transport=httpx.MockTransport(answer)),
     )
     env = fake_pulumi(

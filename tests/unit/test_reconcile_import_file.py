@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from pulumi_resellertenant.apis import APIS
-from pulumi_resellertenant.core._clients import ClientCache
+from pulumi_resellertenant.core.transport._clients import ClientCache
 from pulumi_resellertenant.reconcile import cli
 from pulumi_resellertenant.reconcile.account import AccountTenant
 from pulumi_resellertenant.reconcile.compare import AccountView, Findings, compare
@@ -323,7 +323,7 @@ def apis(monkeypatch: pytest.MonkeyPatch) -> Callable[[list[Any], list[Any]], No
             return httpx.Response(200, json={"data": archives, "meta": meta})
 
         monkeypatch.setattr(
-            "pulumi_resellertenant.core._api_client.shared_clients",
+            "pulumi_resellertenant.core.transport._api_client.shared_clients",
             ClientCache(transport=httpx.MockTransport(answer)),
         )
 

@@ -8,7 +8,7 @@ import inspect
 import pytest
 
 from pulumi_resellertenant import easymailarchive, mailbux
-from pulumi_resellertenant.core._tenant_resource import TenantResource
+from pulumi_resellertenant.core.faces._tenant_resource import TenantResource
 
 RESOURCES = [mailbux.Tenant, easymailarchive.Tenant]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_resellertenant.core._errors import (
+from pulumi_resellertenant.core.transport._errors import (
     ApiError,
     AuthenticationError,
     ConflictError,
@@ -20,7 +20,7 @@ from pulumi_resellertenant.core._errors import (
     TransportError,
     UnexpectedResponseError,
 )
-from pulumi_resellertenant.core._retry import RetryPolicy, is_idempotent, retry_delay
+from pulumi_resellertenant.core.transport._retry import RetryPolicy, is_idempotent, retry_delay
 from pulumi_resellertenant.mailbux.errors import QuotaExceededError
 
 POLICY = RetryPolicy(max_attempts=4, base_delay=0.5, max_delay=20.0, max_retry_after=120.0)

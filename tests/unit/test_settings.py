@@ -7,8 +7,13 @@ from typing import Any
 
 import pytest
 
-from pulumi_resellertenant.core._errors import ConfigurationError
-from pulumi_resellertenant.core._settings import ApiSettings, check_base_url, env_var, load_settings
+from pulumi_resellertenant.core.transport._errors import ConfigurationError
+from pulumi_resellertenant.core.transport._settings import (
+    ApiSettings,
+    check_base_url,
+    env_var,
+    load_settings,
+)
 from pulumi_resellertenant.easymailarchive.client import EASYMAILARCHIVE
 from pulumi_resellertenant.mailbux.client import MAILBUX
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_resellertenant.core._shown import MAX_SHOWN, shown
+from pulumi_resellertenant.core.transport._shown import MAX_SHOWN, shown
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,8 @@ from pulumi_resellertenant.core import (
     PulumiCliError,
     StackConfig,
 )
-from pulumi_resellertenant.core._clients import ClientCache
-from pulumi_resellertenant.core._stack_config import parse_config_json
+from pulumi_resellertenant.core.faces._stack_config import parse_config_json
+from pulumi_resellertenant.core.transport._clients import ClientCache
 from pulumi_resellertenant.mailbux.client import MAILBUX
 
 KEY = "mbx-config-key-1234567890"
@@ -223,7 +223,7 @@ def test_the_functions_read_a_stacks_config_outside_a_program(
         return httpx.Response(200, json={"data": usage})
 
     monkeypatch.setattr(
-        "pulumi_resellertenant.core._api_client.shared_clients",
+        "pulumi_resellertenant.core.transport._api_client.shared_clients",
         ClientCache(transport=httpx.MockTransport(answer)),
     )
 

@@ -10,9 +10,9 @@ import logging
 import httpx
 import pytest
 
-from pulumi_resellertenant.core._clients import ClientCache
-from pulumi_resellertenant.core._inputs import UNKNOWN
-from pulumi_resellertenant.core._operation_errors import TenantOperationError
+from pulumi_resellertenant.core.lifecycle._inputs import UNKNOWN
+from pulumi_resellertenant.core.lifecycle._operation_errors import TenantOperationError
+from pulumi_resellertenant.core.transport._clients import ClientCache
 from third_api import BoxState, FakeParcelbox, ParcelboxProvider
 
 

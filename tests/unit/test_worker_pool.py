@@ -8,8 +8,8 @@ from threading import Barrier
 
 import pytest
 
-from pulumi_resellertenant.core import _worker_pool
-from pulumi_resellertenant.core._worker_pool import engine_parallelism, widen_server_workers
+from pulumi_resellertenant.core.faces import _worker_pool
+from pulumi_resellertenant.core.faces._worker_pool import engine_parallelism, widen_server_workers
 
 
 def test_the_engine_default_is_four_per_cpu_or_pulumi_parallel() -> None:

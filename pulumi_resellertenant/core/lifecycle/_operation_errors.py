@@ -3,9 +3,10 @@ code and message, and what to do about it."""
 
 from __future__ import annotations
 
-from ._errors import (
+from pulumi_resellertenant.core.transport import (
     ApiError,
     ApiResponseError,
+    ApiSpec,
     AuthenticationError,
     DeadlineExceededError,
     InvalidRequestError,
@@ -16,8 +17,8 @@ from ._errors import (
     ServerError,
     TransportError,
     UnexpectedResponseError,
+    env_var,
 )
-from ._settings import ApiSpec, env_var
 
 __all__ = ["TenantOperationError", "default_hint", "failure_message"]
 

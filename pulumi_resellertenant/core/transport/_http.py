@@ -15,6 +15,12 @@ from typing import Any
 import httpx
 
 from pulumi_resellertenant import __version__
+from pulumi_resellertenant.core.pacing import (
+    PacingStoreError,
+    RateLimiter,
+    Slot,
+    shared_rate_limiter,
+)
 
 from ._answer_body import (
     AnswerTooLargeError,
@@ -35,7 +41,6 @@ from ._errors import (
     TransportError,
     UnexpectedResponseError,
 )
-from ._ratelimit import PacingStoreError, RateLimiter, Slot, shared_rate_limiter
 from ._retry import RetryPolicy, is_idempotent, retry_delay
 from ._settings import ApiSettings
 from ._shown import shown

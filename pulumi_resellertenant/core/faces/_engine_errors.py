@@ -13,7 +13,7 @@ import threading
 import traceback
 from typing import Any
 
-from ._errors import ResellerTenantError
+from pulumi_resellertenant.core.transport import ResellerTenantError
 
 __all__ = ["in_dynamic_provider_server", "show_expected_errors_as_one_line"]
 

@@ -27,13 +27,18 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ._api_client import ApiClient
-from ._clients import ClientCache, shared_clients
+from pulumi_resellertenant.core.lifecycle import TenantLifecycle, TenantState
+from pulumi_resellertenant.core.transport import (
+    ApiClient,
+    ApiSettings,
+    ClientCache,
+    ConfigLookup,
+    load_settings,
+    shared_clients,
+)
+
 from ._engine_errors import show_expected_errors_as_one_line
-from ._lifecycle import TenantLifecycle
 from ._provider_face import Props, TenantFace
-from ._resource_model import TenantState
-from ._settings import ApiSettings, ConfigLookup, load_settings
 from ._worker_pool import widen_server_workers
 
 __all__ = ["TenantProvider"]

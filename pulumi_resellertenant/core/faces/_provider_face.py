@@ -15,13 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ._api_client import ApiClient
-from ._deadline import Deadline
-from ._errors import ResellerTenantError
-from ._inputs import is_unknown
-from ._lifecycle import TenantLifecycle
-from ._operation_errors import TenantOperationError, failure_message
-from ._resource_model import TenantState
+from pulumi_resellertenant.core.lifecycle import (
+    TenantLifecycle,
+    TenantOperationError,
+    TenantState,
+    failure_message,
+    is_unknown,
+)
+from pulumi_resellertenant.core.transport import ApiClient, Deadline, ResellerTenantError
 
 __all__ = ["CheckedInputs", "InputChanges", "Props", "TenantFace"]
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+from ._account import Account
 from ._pacing import Window
-from ._settings import Account
 
 if TYPE_CHECKING:
     import redis

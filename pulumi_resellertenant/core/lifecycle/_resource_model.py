@@ -18,7 +18,8 @@ from typing import Any, ClassVar, Self, cast
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import PydanticUndefined
 
-from ._errors import ResellerTenantError
+from pulumi_resellertenant.core.transport import ResellerTenantError
+
 from ._inputs import InputField, InputSchema, at_most, boolean, one_line
 
 __all__ = ["Input", "Output", "TenantArgs", "TenantState"]

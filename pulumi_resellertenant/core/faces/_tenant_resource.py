@@ -7,8 +7,9 @@ from typing import Any, ClassVar
 import pulumi
 import pulumi.dynamic
 
+from pulumi_resellertenant.core.lifecycle import TenantState
+
 from ._pickler_leak import unleaked
-from ._resource_model import TenantState
 
 __all__ = ["TenantResource", "tenant_properties", "with_secret_outputs"]
 

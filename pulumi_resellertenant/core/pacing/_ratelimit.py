@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from ._account import Account
 from ._pacing import Blocked, Decision, Granted, Refused, Window, hold, repair, reserve, settle
 from ._pacing_stores import (
     Change,
@@ -33,8 +34,6 @@ from ._pacing_stores import (
     SqliteStore,
     WindowStore,
 )
-from ._retry import RetryPolicy
-from ._settings import Account
 
 __all__ = ["PacingStoreError", "RateLimiter", "Slot", "shared_rate_limiter"]
 
@@ -42,8 +41,10 @@ log = logging.getLogger("pulumi_resellertenant.pacing")
 
 T = TypeVar("T")
 
-# A longer Retry-After fails the request at once (``_retry``), so no longer hold is real.
-MAX_HOLD = RetryPolicy.max_retry_after
+MAX_HOLD = 120.0
+"""Seconds a server's Retry-After holds an account's requests at most: the retry policy
+fails a request told to wait longer at once (``RetryPolicy.max_retry_after``), so no
+longer hold is real, and a corrupt one in a shared store cannot stop every request."""
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,18 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
 
-from ._api_client import ApiClient
-from ._deadline import Deadline
-from ._errors import ApiError, NotFoundError, ResellerTenantError
-from ._listings import Gathering, Listing
+from pulumi_resellertenant.core.transport import (
+    ApiClient,
+    ApiError,
+    ApiSpec,
+    Deadline,
+    Gathering,
+    Listing,
+    NotFoundError,
+    ResellerTenantError,
+)
+
 from ._resource_model import TenantArgs, TenantState
-from ._settings import ApiSpec
 
 __all__ = ["Applier", "Created", "TenantLifecycle"]
 

@@ -19,8 +19,12 @@ from typing import Any
 
 import pulumi
 
-from ._errors import ConfigurationError
-from ._settings import ApiSettings, ApiSpec, load_settings
+from pulumi_resellertenant.core.transport import (
+    ApiSettings,
+    ApiSpec,
+    ConfigurationError,
+    load_settings,
+)
 
 __all__ = [
     "PulumiCli",

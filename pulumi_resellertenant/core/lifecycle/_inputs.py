@@ -16,8 +16,7 @@ from typing import Any
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from ._errors import InvalidInputError
-from ._shown import shown
+from pulumi_resellertenant.core.transport import InvalidInputError, shown
 
 __all__ = [
     "UNKNOWN",

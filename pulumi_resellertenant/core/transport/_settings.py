@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from pulumi_resellertenant.core.pacing import Account
+
 from ._errors import ApiResponseError, ConfigurationError
 
 __all__ = [
@@ -54,16 +56,6 @@ class ApiSpec:
         default_factory=dict, hash=False, compare=False
     )
     """The API's own error codes and the classes they raise (before the status decides)."""
-
-
-@dataclass(frozen=True)
-class Account:
-    """One reseller account of one API: what process-wide caches (clients, rate limiters,
-    the quota budget) are keyed by. It holds a digest of the key, never the key."""
-
-    namespace: str
-    base_url: str
-    key_digest: str
 
 
 PositiveSeconds = Annotated[float, Field(gt=0)]

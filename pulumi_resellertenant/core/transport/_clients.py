@@ -9,19 +9,30 @@ replaces (and closes) the one of the old key.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol, TypeVar
 
 import httpx
 
-from ._http import HttpClient
-from ._settings import Account, ApiSettings
+from pulumi_resellertenant.core.pacing import Account
 
-if TYPE_CHECKING:
-    from ._api_client import ApiClient
+from ._http import HttpClient
+from ._settings import ApiSettings
 
 __all__ = ["ClientCache", "shared_clients"]
 
-C = TypeVar("C", bound="ApiClient")
+
+class Client(Protocol):
+    """What the cache needs of a client (``ApiClient`` is one): built over an HttpClient,
+    closed when replaced."""
+
+    http: HttpClient
+
+    def __init__(self, http: HttpClient) -> None: ...
+
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=Client)
 
 
 class ClientCache:
@@ -30,7 +41,7 @@ class ClientCache:
 
     def __init__(self, transport: httpx.BaseTransport | None = None) -> None:
         self.transport = transport
-        self._clients: dict[tuple[type[ApiClient], Account], ApiClient] = {}
+        self._clients: dict[tuple[type[Client], Account], Client] = {}
         self._lock = threading.Lock()
 
     def get(self, client_class: type[C], settings: ApiSettings) -> C:
@@ -57,7 +68,7 @@ class ClientCache:
 
 
 def _replaced_by(
-    key: tuple[type[ApiClient], Account], client_class: type[ApiClient], account: Account
+    key: tuple[type[Client], Account], client_class: type[Client], account: Account
 ) -> bool:
     cached_class, cached = key
     same_place = (cached.namespace, cached.base_url) == (account.namespace, account.base_url)

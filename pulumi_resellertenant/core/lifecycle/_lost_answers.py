@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from ._deadline import Deadline
-from ._errors import ApiError, ResellerTenantError
+from pulumi_resellertenant.core.transport import ApiError, Deadline, ResellerTenantError
 
 __all__ = ["LOOKUP_FIRST_DELAY", "LOOKUP_MAX_DELAY", "MAX_POSTS", "post_resolving_lost_answers"]
 

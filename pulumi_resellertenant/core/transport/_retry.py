@@ -17,6 +17,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pulumi_resellertenant.core.pacing import MAX_HOLD
+
 from ._errors import ApiError, RateLimitedError, ServerError, TransportError
 
 __all__ = ["IDEMPOTENT_METHODS", "RetryPolicy", "is_idempotent", "retry_delay"]
@@ -36,7 +38,7 @@ class RetryPolicy:
     base_delay: float = 0.5
     max_delay: float = 20.0
     """Cap of the exponential backoff."""
-    max_retry_after: float = 120.0
+    max_retry_after: float = MAX_HOLD
     """Longest ``Retry-After`` honoured; a longer one fails the request at once."""
 
     def backoff(self, attempt: int, rand: Callable[[], float] = random.random) -> float:

@@ -1,0 +1,75 @@
+"""Talking to an API over HTTP: settings, deadlines, retries, errors read from
+answers, the client base class and the coalesced listings. Paced by ``pacing``; knows no
+Pulumi.
+"""
+
+from ._api_client import ApiClient
+from ._clients import ClientCache, shared_clients
+from ._deadline import Deadline
+from ._error_answers import error_from_response, parse_error_body, parse_retry_after
+from ._errors import (
+    ApiError,
+    ApiResponseError,
+    AuthenticationError,
+    ConfigurationError,
+    ConflictError,
+    DeadlineExceededError,
+    InvalidInputError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    RequestTimeoutError,
+    ResellerTenantError,
+    ServerError,
+    TransportError,
+    UnexpectedResponseError,
+)
+from ._http import HttpClient
+from ._listings import Gathering, Listing, Listings
+from ._models import Answer, PositiveWholeNumber, WholeNumber, build_request, parse_answer
+from ._settings import SETTING_KEYS, ApiSettings, ApiSpec, ConfigLookup, env_var, load_settings
+from ._shown import MAX_SHOWN, shown
+
+__all__ = [
+    "MAX_SHOWN",
+    "SETTING_KEYS",
+    "Answer",
+    "ApiClient",
+    "ApiError",
+    "ApiResponseError",
+    "ApiSettings",
+    "ApiSpec",
+    "AuthenticationError",
+    "ClientCache",
+    "ConfigLookup",
+    "ConfigurationError",
+    "ConflictError",
+    "Deadline",
+    "DeadlineExceededError",
+    "Gathering",
+    "HttpClient",
+    "InvalidInputError",
+    "InvalidRequestError",
+    "Listing",
+    "Listings",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PositiveWholeNumber",
+    "RateLimitedError",
+    "RequestTimeoutError",
+    "ResellerTenantError",
+    "ServerError",
+    "TransportError",
+    "UnexpectedResponseError",
+    "WholeNumber",
+    "build_request",
+    "env_var",
+    "error_from_response",
+    "load_settings",
+    "parse_answer",
+    "parse_error_body",
+    "parse_retry_after",
+    "shared_clients",
+    "shown",
+]
