@@ -10,7 +10,7 @@ import pytest
 from hypothesis import settings
 
 # Importable because pyproject.toml puts tests/ on pytest's pythonpath.
-from emulator_handle import EmulatorHandle, running_emulator
+from support.emulator_handle import EmulatorHandle, running_emulator
 
 # Property tests check what is true, not how fast: Hypothesis's 200 ms per example would fail
 # a slow example on a loaded CI machine (engines build beside the tests). Time is measured by

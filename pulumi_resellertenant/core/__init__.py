@@ -1,6 +1,6 @@
 """What every reseller API shares; it names no API. Four layers, each importing only those
 below it: ``pacing``, ``transport`` (no Pulumi in either), ``lifecycle`` and ``faces``. This
-module is their one import path for code outside the package (``tests/third_api.py``, a
+module is their one import path for code outside the package (``tests/support/third_api.py``, a
 third API): each name loads its layer on first use, so ``core.transport`` alone loads no
 Pulumi. The package's own modules import the layer they use.
 

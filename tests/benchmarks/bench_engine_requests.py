@@ -47,8 +47,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' helper modules
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle, running_emulator
-from pulumi_cli import ENGINES, PulumiProject, PulumiWorkspace, Run, build_engine
+from support.emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle, running_emulator
+from support.pulumi_cli import ENGINES, PulumiProject, PulumiWorkspace, Run, build_engine
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = Path(__file__).resolve().parent / "programs" / "bench-tenants"

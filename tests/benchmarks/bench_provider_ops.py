@@ -32,11 +32,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' helper modules
 
-from emulator_handle import EMA_KEY, EmulatorHandle, start_emulator
-from engine_steps import Deployed, requests_made, stack_config
-from provider_server import ProviderServer
-from pulumi_mocks import register
 from pulumi_resellertenant import easymailarchive, mailbux
+from support.emulator_handle import EMA_KEY, EmulatorHandle, start_emulator
+from support.engine_steps import Deployed, requests_made, stack_config
+from support.provider_server import ProviderServer
+from support.pulumi_mocks import register
 
 
 def timed(

@@ -60,11 +60,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' helper modules
 
-from emulator_handle import EMA_KEY, EmulatorHandle, running_emulator
 from pulumi_resellertenant.core import ApiError, ApiSettings, HttpClient
 from pulumi_resellertenant.core.pacing._pacing_stores import RedisStore, SqliteStore, account_digest
 from pulumi_resellertenant.core.pacing._ratelimit import RateLimiter
 from pulumi_resellertenant.easymailarchive import EASYMAILARCHIVE
+from support.emulator_handle import EMA_KEY, EmulatorHandle, running_emulator
 
 TENANTS = "/api/reseller/tenants"
 OLD_DEFAULT = 55  # the package's Easy Mail Archive default before this pacing

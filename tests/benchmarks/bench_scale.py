@@ -68,8 +68,8 @@ from bench_engine_requests import (
     table,
 )
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, running_emulator
-from pulumi_cli import ENGINES, PulumiProject, PulumiWorkspace, Run, build_engine
+from support.emulator_handle import EMA_KEY, MAILBUX_KEY, running_emulator
+from support.pulumi_cli import ENGINES, PulumiProject, PulumiWorkspace, Run, build_engine
 
 UNPACED = SETUP_ENV  # the client's own pacing off, as for the other benchmark's setup
 STEPS = {

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from emulator_handle import EmulatorHandle
+from support.emulator_handle import EmulatorHandle
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from emulator_handle import EmulatorHandle
 from pulumi_resellertenant.core.transport import _errors as errors
 from pulumi_resellertenant.easymailarchive import EasyMailArchiveClient
+from support.emulator_handle import EmulatorHandle
 
 LIST = "GET /api/reseller/tenants"
 CREATE = "POST /api/reseller/tenants"

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator_handle import REPO_ROOT, EmulatorHandle, start_emulator
+from support.emulator_handle import REPO_ROOT, EmulatorHandle, start_emulator
 
 
 def control(emu: EmulatorHandle, method: str, path: str, body: Any = None) -> httpx.Response:

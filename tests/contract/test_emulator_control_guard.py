@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from emulator_handle import LISTENING_PREFIX, REPO_ROOT, EmulatorHandle
+from support.emulator_handle import LISTENING_PREFIX, REPO_ROOT, EmulatorHandle
 
 FAULT = {"path": "/api/nothing", "status": 500}
 

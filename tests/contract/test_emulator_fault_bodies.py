@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from emulator_handle import EmulatorHandle
+from support.emulator_handle import EmulatorHandle
 
 TENANTS = "/api/user/tenants"
 ARCHIVE_TENANTS = "/api/reseller/tenants"

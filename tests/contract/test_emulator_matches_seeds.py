@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from emulator_handle import EmulatorHandle
+from support.emulator_handle import EmulatorHandle
 
 EXAMPLES = json.loads((Path(__file__).parent / "fixtures" / "seed_examples.json").read_text())
 

@@ -8,9 +8,9 @@ import json
 import httpx
 import pytest
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
 from pulumi_resellertenant import easymailarchive, mailbux
 from pulumi_resellertenant.core.transport._errors import ConfigurationError, NotFoundError
+from support.emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from emulator_handle import EmulatorHandle
 from pulumi_resellertenant.core.transport import _errors as errors
 from pulumi_resellertenant.mailbux import MailbuxClient
 from pulumi_resellertenant.mailbux import errors as mailbux_errors
+from support.emulator_handle import EmulatorHandle
 
 CREATE = "POST /api/user/tenants"
 LIST = "GET /api/user/tenants"

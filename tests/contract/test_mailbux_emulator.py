@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from emulator_handle import EmulatorHandle
+from support.emulator_handle import EmulatorHandle
 
 ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 CREATE_KEYS = {"tenant_username", "tenant_name", "tenant_password", "quota_gb", "status"}

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import redis
 
-from emulator_handle import EMA_KEY, REPO_ROOT, EmulatorHandle
+from support.emulator_handle import EMA_KEY, REPO_ROOT, EmulatorHandle
 
 SERVER_LIMIT = 6  # requests per rolling minute; the client's limit is the same
 TENANTS = "/api/reseller/tenants"

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from emulator_handle import EmulatorHandle
 from pulumi_resellertenant.mailbux import MailbuxClient
+from support.emulator_handle import EmulatorHandle
 
 
 class FakeProxy:

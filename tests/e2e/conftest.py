@@ -13,8 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle, running_emulator
-from pulumi_cli import (
+from support.emulator_handle import (
+    EMA_KEY,
+    EMA_OTHER_KEY,
+    MAILBUX_KEY,
+    EmulatorHandle,
+    running_emulator,
+)
+from support.pulumi_cli import (
     ENGINES,
     PROGRAMS,
     Engine,

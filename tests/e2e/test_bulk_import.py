@@ -15,9 +15,9 @@ from typing import Any
 
 from test_reconcile import reconcile as run_reconcile
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
-from live_tenants import api_call, mailbux_tenants
-from pulumi_cli import PROGRAMS, PulumiProject, PulumiWorkspace
+from support.emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
+from support.live_tenants import api_call, mailbux_tenants
+from support.pulumi_cli import PROGRAMS, PulumiProject, PulumiWorkspace
 
 PROGRAM = PROGRAMS / "yaml-adopt"
 MAILBUX = "resellertenant:mailbux:Tenant"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
-from live_tenants import api_call, archive_tenant, mailbux_tenants
-from pulumi_cli import EMA_TYPE, MAILBUX_TYPE, ProjectFactory
+from support.emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
+from support.live_tenants import api_call, archive_tenant, mailbux_tenants
+from support.pulumi_cli import EMA_TYPE, MAILBUX_TYPE, ProjectFactory
 
 SPEC = {
     "mailbux": {"kept": {"quota_gb": 5}, "doomed": {"quota_gb": 2}},

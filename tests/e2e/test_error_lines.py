@@ -8,9 +8,9 @@ import itertools
 import httpx
 import pytest
 
-from emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
-from engine_steps import requests_made
-from pulumi_cli import ProjectFactory, Run
+from support.emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
+from support.engine_steps import requests_made
+from support.pulumi_cli import ProjectFactory, Run
 
 
 def diagnostic(run: Run, resource_name: str) -> str:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
-from engine_steps import requests_made
-from live_tenants import archive_tenant, mailbux_tenants
-from pulumi_cli import EXAMPLES, PulumiWorkspace
+from support.emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
+from support.engine_steps import requests_made
+from support.live_tenants import archive_tenant, mailbux_tenants
+from support.pulumi_cli import EXAMPLES, PulumiWorkspace
 
 HOOK = EXAMPLES / "billing-hook" / "billing_hook.py"
 EXIT_BUSY = 75

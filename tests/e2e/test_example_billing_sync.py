@@ -8,10 +8,10 @@ from typing import Any
 
 import yaml
 
-from emulator_handle import EmulatorHandle
-from engine_steps import requests_made
-from live_tenants import archive_tenant, mailbux_tenants
-from pulumi_cli import EXAMPLES, MAILBUX_TYPE, ProjectFactory, PulumiProject, Run
+from support.emulator_handle import EmulatorHandle
+from support.engine_steps import requests_made
+from support.live_tenants import archive_tenant, mailbux_tenants
+from support.pulumi_cli import EXAMPLES, MAILBUX_TYPE, ProjectFactory, PulumiProject, Run
 
 BILLING_SYNC = EXAMPLES / "billing-sync"
 QUOTA_GB = {"starter": 5, "business": 10, "enterprise": 20}  # the example's PLANS

@@ -8,10 +8,10 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from emulator_handle import EmulatorHandle
-from engine_steps import requests_made
-from live_tenants import mailbux_tenants
-from pulumi_cli import EXAMPLES, MAILBUX_TYPE, ProjectFactory, PulumiProject
+from support.emulator_handle import EmulatorHandle
+from support.engine_steps import requests_made
+from support.live_tenants import mailbux_tenants
+from support.pulumi_cli import EXAMPLES, MAILBUX_TYPE, ProjectFactory, PulumiProject
 
 CONSUMER_STACK = EXAMPLES / "consumer-stack"
 BUNDLE_TYPE = "pulumi-python:dynamic/onboarding:Bundle"

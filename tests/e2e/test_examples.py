@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from emulator_handle import EmulatorHandle
-from live_tenants import archive_tenant, mailbux_tenants
-from pulumi_cli import EXAMPLES, ProjectFactory
+from support.emulator_handle import EmulatorHandle
+from support.live_tenants import archive_tenant, mailbux_tenants
+from support.pulumi_cli import EXAMPLES, ProjectFactory
 
 
 def test_quickstart_creates_one_tenant_per_api_and_exports_the_credentials(

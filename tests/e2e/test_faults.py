@@ -18,15 +18,15 @@ from typing import Any
 import httpx
 import pytest
 
-from emulator_handle import (
+from support.emulator_handle import (
     EMA_KEY,
     MAILBUX_KEY,
     EmulatorHandle,
     EmulatorProcess,
     start_emulator,
 )
-from live_tenants import api_call, mailbux_tenants
-from pulumi_cli import (
+from support.live_tenants import api_call, mailbux_tenants
+from support.pulumi_cli import (
     EMA_TYPE,
     MAILBUX_TYPE,
     PROGRAMS,

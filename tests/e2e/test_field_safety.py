@@ -5,9 +5,9 @@ the deadline in one line; no password or key in what the CLI prints."""
 
 from __future__ import annotations
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
-from live_tenants import archive_tenant, mailbux_tenants
-from pulumi_cli import MAILBUX_TYPE, ProjectFactory
+from support.emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
+from support.live_tenants import archive_tenant, mailbux_tenants
+from support.pulumi_cli import MAILBUX_TYPE, ProjectFactory
 
 PHP_NOTICE = "<br />\n<b>Deprecated</b>: Creation of dynamic property in x.php on line 9<br />\n"
 SPEC = {

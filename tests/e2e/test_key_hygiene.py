@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
-from live_tenants import archive_tenant, mailbux_tenants
-from pulumi_cli import (
+from support.emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
+from support.live_tenants import archive_tenant, mailbux_tenants
+from support.pulumi_cli import (
     EMA_TYPE,
     MAILBUX_TYPE,
     ONE_TENANT_EACH,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from emulator_handle import EmulatorHandle
-from engine_steps import requests_made
-from live_tenants import archive_tenant, mailbux_tenants
-from pulumi_cli import EMA_TYPE, MAILBUX_TYPE, ONE_TENANT_EACH, ProjectFactory
+from support.emulator_handle import EmulatorHandle
+from support.engine_steps import requests_made
+from support.live_tenants import archive_tenant, mailbux_tenants
+from support.pulumi_cli import EMA_TYPE, MAILBUX_TYPE, ONE_TENANT_EACH, ProjectFactory
 
 SPEC = ONE_TENANT_EACH
 

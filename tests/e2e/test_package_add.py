@@ -23,11 +23,11 @@ from typing import Any
 
 import pytest
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
-from live_tenants import archive_tenant, mailbux_tenants
-from pulumi_cli import PROGRAMS, REPO_ROOT, PulumiProject, PulumiWorkspace, Run
 from pulumi_resellertenant import __version__
 from pulumi_resellertenant.plugin import package_schema
+from support.emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
+from support.live_tenants import archive_tenant, mailbux_tenants
+from support.pulumi_cli import PROGRAMS, REPO_ROOT, PulumiProject, PulumiWorkspace, Run
 
 PACKAGE_FILES = ("PulumiPlugin.yaml", "pyproject.toml", "README.md", "pulumi_resellertenant")
 """What `pulumi package add` needs of the repository: the plugin file and the package."""

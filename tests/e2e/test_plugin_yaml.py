@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
-from live_tenants import api_call, archive_tenant, mailbux_tenants
-from pulumi_cli import PROGRAMS, PulumiProject, PulumiWorkspace
+from support.emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
+from support.live_tenants import api_call, archive_tenant, mailbux_tenants
+from support.pulumi_cli import PROGRAMS, PulumiProject, PulumiWorkspace
 
 PROGRAM = PROGRAMS / "yaml-tenants"
 MAILBUX = "resellertenant:mailbux:Tenant"

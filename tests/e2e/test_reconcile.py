@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
-from live_tenants import api_call, mailbux_tenants
-from pulumi_cli import ProjectFactory, PulumiProject
 from pulumi_resellertenant import mailbux
+from support.emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
+from support.live_tenants import api_call, mailbux_tenants
+from support.pulumi_cli import ProjectFactory, PulumiProject
 
 SPEC: dict[str, Any] = {
     "mailbux": {"mail": {"quota_gb": 2}},

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from emulator_handle import EMA_KEY, EmulatorHandle
-from engine_steps import requests_made
-from pulumi_cli import EMA_TYPE, MAILBUX_TYPE, ProjectFactory
+from support.emulator_handle import EMA_KEY, EmulatorHandle
+from support.engine_steps import requests_made
+from support.pulumi_cli import EMA_TYPE, MAILBUX_TYPE, ProjectFactory
 
 TENANTS = 20
 PAGE_SIZE = 15  # the emulator's default, as Laravel's paginator has it

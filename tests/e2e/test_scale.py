@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from emulator_handle import MAILBUX_KEY, EmulatorHandle
-from engine_steps import requests_made
-from pulumi_cli import REPO_ROOT, ProjectFactory
+from support.emulator_handle import MAILBUX_KEY, EmulatorHandle
+from support.engine_steps import requests_made
+from support.pulumi_cli import REPO_ROOT, ProjectFactory
 
 PROGRAM = REPO_ROOT / "tests" / "benchmarks" / "programs" / "bench-tenants"
 TENANTS = 1200

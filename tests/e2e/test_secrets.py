@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import json
 
-from emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
-from pulumi_cli import EMA_TYPE, MAILBUX_TYPE, ONE_TENANT_EACH, ProjectFactory, PulumiProject
+from support.emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
+from support.pulumi_cli import (
+    EMA_TYPE,
+    MAILBUX_TYPE,
+    ONE_TENANT_EACH,
+    ProjectFactory,
+    PulumiProject,
+)
 
 KEYS = (MAILBUX_KEY, EMA_KEY, EMA_OTHER_KEY)
 SPEC = ONE_TENANT_EACH

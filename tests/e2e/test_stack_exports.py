@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from emulator_handle import EmulatorHandle
-from live_tenants import archive_tenant
-from pulumi_cli import ProjectFactory
+from support.emulator_handle import EmulatorHandle
+from support.live_tenants import archive_tenant
+from support.pulumi_cli import ProjectFactory
 
 
 def test_an_output_of_one_tenant_is_an_input_of_another(

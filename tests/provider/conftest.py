@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
-from engine_steps import Launch, stack_config
-from provider_server import ProviderServer
-from pulumi_mocks import register
 from pulumi_resellertenant import easymailarchive, mailbux
+from support.emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
+from support.engine_steps import Launch, stack_config
+from support.provider_server import ProviderServer
+from support.pulumi_mocks import register
 
 API_KEYS = (MAILBUX_KEY, EMA_KEY, EMA_OTHER_KEY)
 SECRET_CONFIG = ("mailbux:apiKey", "easymailarchive:apiKey")

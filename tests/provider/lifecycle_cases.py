@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from emulator_handle import EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
-from engine_steps import (
+from support.emulator_handle import EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
+from support.engine_steps import (
     Deployed,
     destroy,
     error_line,
@@ -27,7 +27,7 @@ from engine_steps import (
     up_change,
     up_create,
 )
-from live_tenants import api_call, archive_tenant, mailbux_tenants
+from support.live_tenants import api_call, archive_tenant, mailbux_tenants
 
 
 def said(call: Callable[..., object], *args: Any) -> str:

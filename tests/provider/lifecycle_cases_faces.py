@@ -32,17 +32,17 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime import proto, rpc
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
-from engine_steps import stack_config
-from provider_server import (
+from pulumi_resellertenant.apis import by_namespace
+from pulumi_resellertenant.plugin.names import camel
+from support.emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
+from support.engine_steps import stack_config
+from support.provider_server import (
     CheckOutcome,
     CreateOutcome,
     DiffOutcome,
     ProviderCallError,
     ReadOutcome,
 )
-from pulumi_resellertenant.apis import by_namespace
-from pulumi_resellertenant.plugin.names import camel
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120.0

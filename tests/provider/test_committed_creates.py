@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 
-from emulator_handle import EmulatorHandle
-from engine_steps import Launch, error_line, requests_made, stack_config, up_create
-from live_tenants import archive_tenant, mailbux_tenants
-from provider_server import ProviderServer
+from support.emulator_handle import EmulatorHandle
+from support.engine_steps import Launch, error_line, requests_made, stack_config, up_create
+from support.live_tenants import archive_tenant, mailbux_tenants
+from support.provider_server import ProviderServer
 
 MAILBUX_TENANTS = "/api/user/tenants"
 MAILBUX_CREATE = "POST /api/user/tenants"

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from emulator_handle import EMA_KEY, EMA_OTHER_KEY, EmulatorHandle
-from engine_steps import (
+from support.emulator_handle import EMA_KEY, EMA_OTHER_KEY, EmulatorHandle
+from support.engine_steps import (
     Launch,
     destroy,
     error_line,
@@ -18,7 +18,7 @@ from engine_steps import (
     up_change,
     up_create,
 )
-from provider_server import UNKNOWN, ProviderServer, is_unknown
+from support.provider_server import UNKNOWN, ProviderServer, is_unknown
 
 TENANTS = "/api/reseller/tenants"
 LIST = "GET /api/reseller/tenants"

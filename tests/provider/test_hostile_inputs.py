@@ -27,9 +27,15 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
-from engine_steps import stack_config
-from provider_server import (
+from pulumi_resellertenant import easymailarchive, mailbux
+from pulumi_resellertenant.core import TenantArgs
+from pulumi_resellertenant.easymailarchive import models as archive_models
+from pulumi_resellertenant.easymailarchive.tenant_models import EasyMailArchiveTenantArgs
+from pulumi_resellertenant.mailbux import models as mailbux_models
+from pulumi_resellertenant.mailbux.tenant_models import MailbuxTenantArgs
+from support.emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
+from support.engine_steps import stack_config
+from support.provider_server import (
     PROVIDER_KEY,
     UNKNOWN,
     CheckOutcome,
@@ -37,13 +43,7 @@ from provider_server import (
     ProviderServer,
     is_unknown,
 )
-from pulumi_mocks import register
-from pulumi_resellertenant import easymailarchive, mailbux
-from pulumi_resellertenant.core import TenantArgs
-from pulumi_resellertenant.easymailarchive import models as archive_models
-from pulumi_resellertenant.easymailarchive.tenant_models import EasyMailArchiveTenantArgs
-from pulumi_resellertenant.mailbux import models as mailbux_models
-from pulumi_resellertenant.mailbux.tenant_models import MailbuxTenantArgs
+from support.pulumi_mocks import register
 
 CHECK_EXAMPLES = 330  # per API: each example is 1-3 RPCs (check, re-check, diff)
 DIFF_EXAMPLES = 200  # per API

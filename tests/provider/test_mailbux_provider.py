@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from emulator_handle import MAILBUX_KEY, EmulatorHandle
-from engine_steps import (
+from support.emulator_handle import MAILBUX_KEY, EmulatorHandle
+from support.engine_steps import (
     Deployed,
     Launch,
     destroy,
@@ -21,8 +21,8 @@ from engine_steps import (
     up_change,
     up_create,
 )
-from live_tenants import api_call
-from provider_server import UNKNOWN, ProviderServer, is_unknown
+from support.live_tenants import api_call
+from support.provider_server import UNKNOWN, ProviderServer, is_unknown
 
 TENANTS = "/api/user/tenants"
 LIST = "GET /api/user/tenants"

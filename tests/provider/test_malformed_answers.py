@@ -20,9 +20,17 @@ from typing import Any
 import httpx
 import pytest
 
-from emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
-from engine_steps import Deployed, Launch, checked, refresh, stack_config, up_change, up_create
-from provider_server import ProviderCallError, ProviderServer
+from support.emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
+from support.engine_steps import (
+    Deployed,
+    Launch,
+    checked,
+    refresh,
+    stack_config,
+    up_change,
+    up_create,
+)
+from support.provider_server import ProviderCallError, ProviderServer
 
 HTML_PAGE = (
     "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n"

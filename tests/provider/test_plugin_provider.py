@@ -15,8 +15,6 @@ import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime import proto
 
-from emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
-from engine_steps import Launch, error_line, up_create
 from lifecycle_cases import ARCHIVE_CASES, MAILBUX_CASES, Case
 from lifecycle_cases_faces import (
     PLUGIN_UNKNOWN,
@@ -29,8 +27,10 @@ from lifecycle_cases_faces import (
     struct,
     unstruct,
 )
-from live_tenants import api_call
 from pulumi_resellertenant import __version__
+from support.emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
+from support.engine_steps import Launch, error_line, up_create
+from support.live_tenants import api_call
 
 SECRET_VARIABLES = frozenset({"mailbuxApiKey", "easymailarchiveApiKey"})
 StartPlugin = Callable[..., PluginServer]

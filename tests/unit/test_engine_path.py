@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_cli import REPO_ROOT
+from support.pulumi_cli import REPO_ROOT
 
 PATH_SCRIPT = REPO_ROOT / "tools" / "engine" / "path"
 PYTHON_TOOLS = ("pulumi-language-python", "pulumi-language-python-exec")

@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 
-from fake_clock import FakeClock
 from pulumi_resellertenant.core.pacing._ratelimit import RateLimiter
 from pulumi_resellertenant.core.transport._deadline import Deadline
 from pulumi_resellertenant.core.transport._errors import (
@@ -32,6 +31,7 @@ from pulumi_resellertenant.core.transport._http import REDACTED, HttpClient
 from pulumi_resellertenant.core.transport._settings import ApiSettings, ApiSpec
 from pulumi_resellertenant.easymailarchive.client import EASYMAILARCHIVE
 from pulumi_resellertenant.mailbux.client import MAILBUX
+from support.fake_clock import FakeClock
 
 MBX_KEY = "mbx-secret-key-1234567890"
 EMA_KEY = "ema-secret-key-0987654321"

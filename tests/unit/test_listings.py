@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from fake_clock import FakeClock
 from pulumi_resellertenant.core import Gathering, Listings
+from support.fake_clock import FakeClock
 
 
 class Api:

@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fake_clock import FakeClock
 from pulumi_resellertenant.core.pacing._pacing import Window
 from pulumi_resellertenant.core.pacing._pacing_stores import MemoryStore
 from pulumi_resellertenant.core.pacing._ratelimit import RateLimiter
@@ -25,6 +24,7 @@ from pulumi_resellertenant.core.transport._http import HttpClient
 from pulumi_resellertenant.core.transport._settings import ApiSettings, load_settings
 from pulumi_resellertenant.easymailarchive.client import EASYMAILARCHIVE
 from pulumi_resellertenant.mailbux.client import MAILBUX
+from support.fake_clock import FakeClock
 
 BASE = "https://api.test.invalid"
 KEY = "pacing-http-key-1234567890"

@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 import pytest
 
-from fake_clock import FakeClock
 from pulumi_resellertenant.core.pacing._pacing import Window
 from pulumi_resellertenant.core.pacing._pacing_stores import (
     MemoryStore,
@@ -32,6 +31,7 @@ from pulumi_resellertenant.core.transport._http import HttpClient
 from pulumi_resellertenant.core.transport._settings import Account, ApiSettings, load_settings
 from pulumi_resellertenant.easymailarchive.client import EASYMAILARCHIVE
 from pulumi_resellertenant.mailbux import MAILBUX
+from support.fake_clock import FakeClock
 
 SUBFOLDER = "pulumi-resellertenant-pacing"
 TWO_DAYS_AGO = time.time() - 2 * 86400

@@ -10,9 +10,9 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from pulumi_mocks import register
 from pulumi_resellertenant import easymailarchive, mailbux
 from pulumi_resellertenant.core.faces._pickler_leak import original_batch_setitems
+from support.pulumi_mocks import register
 
 PICKLER: Any = pickle._Pickler
 

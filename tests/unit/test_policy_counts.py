@@ -7,12 +7,12 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, StackValidationArgs
 
-from policy_args import EMA, MAILBUX, Violations, stack_resource
 from pulumi_resellertenant.policy.counts import (
     MAX_EMA_TENANTS,
     MAX_MAILBUX_TENANTS,
     validate_tenant_count,
 )
+from support.policy_args import EMA, MAILBUX, Violations, stack_resource
 
 OTHERS = ("pulumi:pulumi:Stack", "pulumi:providers:pulumi-python", "pulumi-python:dynamic/x:Y")
 

@@ -11,12 +11,12 @@ import pytest
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 from pulumi_policy.proxy import unknown_checking_proxy
 
-from policy_args import EMA, MAILBUX, UNKNOWN, Violations, resource_args, stack_resource
 from pulumi_resellertenant.policy.counts import validate_tenant_count
 from pulumi_resellertenant.policy.protection import validate_protected
 from pulumi_resellertenant.policy.quota import validate_tenant_quota, validate_total_quota
 from pulumi_resellertenant.policy.slugs import validate_slug
 from pulumi_resellertenant.policy.values import TENANT_KINDS, Unknown, read_number, read_text
+from support.policy_args import EMA, MAILBUX, UNKNOWN, Violations, resource_args, stack_resource
 
 PLUGIN_MAILBUX = "resellertenant:mailbux:Tenant"
 PLUGIN_EMA = "resellertenant:easymailarchive:Tenant"

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pulumi_policy import ResourceValidationArgs
 
-from policy_args import EMA, MAILBUX, Violations, resource_args
 from pulumi_resellertenant.policy.protection import validate_protected
+from support.policy_args import EMA, MAILBUX, Violations, resource_args
 
 
 def tenant(

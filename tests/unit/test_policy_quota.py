@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from pulumi_policy import ResourceValidationArgs, StackValidationArgs
 
-from policy_args import EMA, MAILBUX, UNKNOWN, Violations, resource_args, stack_resource
 from pulumi_resellertenant.policy.quota import (
     MAX_QUOTA_GB,
     MAX_TOTAL_QUOTA_GB,
     validate_tenant_quota,
     validate_total_quota,
 )
+from support.policy_args import EMA, MAILBUX, UNKNOWN, Violations, resource_args, stack_resource
 
 
 def mailbux_props(quota: Any) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pulumi_policy import ResourceValidationArgs
 
-from policy_args import EMA, MAILBUX, UNKNOWN, Violations, resource_args
 from pulumi_resellertenant.policy.slugs import PATTERN, validate_slug
+from support.policy_args import EMA, MAILBUX, UNKNOWN, Violations, resource_args
 
 
 def archive(

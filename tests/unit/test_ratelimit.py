@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from fake_clock import FakeClock
 from pulumi_resellertenant.core.pacing import _ratelimit as ratelimit
 from pulumi_resellertenant.core.pacing._pacing_stores import (
     MemoryStore,
@@ -26,6 +25,7 @@ from pulumi_resellertenant.core.pacing._pacing_stores import (
 from pulumi_resellertenant.core.pacing._ratelimit import RateLimiter, Slot, shared_rate_limiter
 from pulumi_resellertenant.core.transport._settings import Account, load_settings
 from pulumi_resellertenant.mailbux import MAILBUX
+from support.fake_clock import FakeClock
 
 
 def limiter(limit: int, window: float, clock: FakeClock) -> RateLimiter:

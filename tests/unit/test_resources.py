@@ -9,10 +9,10 @@ import dill
 import pulumi
 import pytest
 
-from pulumi_mocks import construct, register, register_by_name, resource_outputs
 from pulumi_resellertenant import easymailarchive, mailbux
 from pulumi_resellertenant.easymailarchive.provider import EasyMailArchiveTenantProvider
 from pulumi_resellertenant.mailbux.provider import MailbuxTenantProvider
+from support.pulumi_mocks import construct, register, register_by_name, resource_outputs
 
 KEY_IN_ENVIRONMENT = "env-key-that-must-never-be-pickled-0123456789"
 

@@ -14,10 +14,10 @@ import base64
 import dill
 import pytest
 
-from pulumi_mocks import register
 from pulumi_resellertenant import easymailarchive, mailbux
 from pulumi_resellertenant.easymailarchive.provider import EasyMailArchiveTenantProvider
 from pulumi_resellertenant.mailbux.provider import MailbuxTenantProvider
+from support.pulumi_mocks import register
 
 MAILBUX_BLOB = (
     "gASVSgAAAAAAAACMJnB1bHVtaV9yZXNlbGxlcnRlbmFudC5tYWlsYnV4LnByb3ZpZGVylIwVTWFpbGJ1eFRlbmFudF"

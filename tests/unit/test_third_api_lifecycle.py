@@ -1,4 +1,4 @@
-"""The shared lifecycle, proven on a third API (tests/third_api.py) that uses only the
+"""The shared lifecycle, proven on a third API (tests/support/third_api.py) that uses only the
 core's extension points: check, diff, create (suspended, and suspended failing), update
 one request per change, refresh after drift, a gone tenant, delete of a gone tenant, and
 the API's own error code with its hint."""
@@ -13,7 +13,7 @@ import pytest
 from pulumi_resellertenant.core.lifecycle._inputs import UNKNOWN
 from pulumi_resellertenant.core.lifecycle._operation_errors import TenantOperationError
 from pulumi_resellertenant.core.transport._clients import ClientCache
-from third_api import BoxState, FakeParcelbox, ParcelboxProvider
+from support.third_api import BoxState, FakeParcelbox, ParcelboxProvider
 
 
 @pytest.fixture

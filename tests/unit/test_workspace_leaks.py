@@ -1,10 +1,10 @@
-"""The e2e layer's key-hygiene check over every command a test ran (tests/pulumi_cli.py)."""
+"""The e2e layer's key-hygiene check over every command a test ran (tests/support/pulumi_cli.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pulumi_cli import PulumiWorkspace, Run
+from support.pulumi_cli import PulumiWorkspace, Run
 
 KEY = "a-reseller-key"
 

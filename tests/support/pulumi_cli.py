@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 ENGINE_BUILD = REPO_ROOT / "tools" / "engine" / "build"
 PROGRAMS = REPO_ROOT / "tests" / "e2e" / "programs"
 EXAMPLES = REPO_ROOT / "examples"

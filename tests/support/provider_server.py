@@ -33,7 +33,7 @@ from pulumi.output import Unknown
 from pulumi.runtime import proto, rpc
 from pulumi.runtime.proto import provider_pb2_grpc
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_KEY = "__provider"
 DEFAULT_PROJECT = "resellertenant-tests"
 DEFAULT_TIMEOUT = 120.0

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 LISTENING_PREFIX = "Emulator listening on "
 MAILBUX_KEY = "mailbux-local-key"
 EMA_KEY = "easymailarchive-local-key"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
-from provider_server import ProviderCallError, ProviderServer
+from support.emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
+from support.provider_server import ProviderCallError, ProviderServer
 
 Launch = Callable[..., ProviderServer]
 """The `launch` fixture: `launch(pickled_provider, config=..., env=...)` starts a server."""

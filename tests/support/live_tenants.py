@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from emulator_handle import EmulatorHandle
+from support.emulator_handle import EmulatorHandle
 
 
 def api_call(
