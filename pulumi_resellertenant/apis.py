@@ -47,6 +47,11 @@ class Api:
     """Where its ``ApiSpec`` is (``module:name``): imported only when asked for."""
     lifecycle_at: str
     """Where its ``TenantLifecycle`` class is."""
+    functions_at: str
+    """Where its reads offered as functions are (a tuple of ``ApiFunction``)."""
+    lister_at: str
+    """Where the function is that lists its account's tenants for ``reconcile``
+    (``ApiSettings`` -> a list of ``AccountTenant``)."""
 
     @property
     def type_tokens(self) -> tuple[str, str]:
@@ -70,6 +75,18 @@ class Api:
         """A new ``TenantLifecycle`` of the API: its tenant's rules and API calls."""
         return _load(self.lifecycle_at)()
 
+    def client_class(self) -> Any:
+        """Its ``ApiClient`` subclass (the one its lifecycle names)."""
+        return _load(self.lifecycle_at).client_class
+
+    def functions(self) -> tuple[Any, ...]:
+        """Its reads offered as functions: the plugin's invokes."""
+        return tuple(_load(self.functions_at))
+
+    def lister(self) -> Any:
+        """``settings -> [AccountTenant]``: every tenant of an account, as reconcile reads it."""
+        return _load(self.lister_at)
+
 
 def _load(where: str) -> Any:
     module, _, name = where.partition(":")
@@ -89,6 +106,8 @@ MAILBUX = Api(
     ),
     spec_at="pulumi_resellertenant.mailbux.client:MAILBUX",
     lifecycle_at="pulumi_resellertenant.mailbux.lifecycle:MailbuxLifecycle",
+    functions_at="pulumi_resellertenant.mailbux.functions:FUNCTIONS",
+    lister_at="pulumi_resellertenant.mailbux.functions:account_tenants",
 )
 EASYMAILARCHIVE = Api(
     namespace="easymailarchive",
@@ -102,6 +121,8 @@ EASYMAILARCHIVE = Api(
     ),
     spec_at="pulumi_resellertenant.easymailarchive.client:EASYMAILARCHIVE",
     lifecycle_at="pulumi_resellertenant.easymailarchive.lifecycle:EasyMailArchiveLifecycle",
+    functions_at="pulumi_resellertenant.easymailarchive.functions:FUNCTIONS",
+    lister_at="pulumi_resellertenant.easymailarchive.functions:account_tenants",
 )
 APIS: tuple[Api, ...] = (MAILBUX, EASYMAILARCHIVE)
 

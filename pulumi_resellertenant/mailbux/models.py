@@ -19,7 +19,12 @@ from pydantic import (
     model_validator,
 )
 
-from pulumi_resellertenant.core.transport import Answer, PositiveWholeNumber, WholeNumber
+from pulumi_resellertenant.core.transport import (
+    GONE_STATUSES,
+    Answer,
+    PositiveWholeNumber,
+    WholeNumber,
+)
 
 __all__ = [
     "MAX_QUOTA_GB",
@@ -90,9 +95,6 @@ class CreatedTenant(Answer):
     """The new tenant's status."""
 
 
-_GONE_STATUSES = frozenset({"terminated", "deleted"})
-
-
 class MailbuxTenant(Answer):
     """A tenant as the list shows it."""
 
@@ -120,7 +122,7 @@ class MailbuxTenant(Answer):
     @property
     def gone(self) -> bool:
         """A status that means the tenant is no more, should a list ever show one."""
-        return self.status.lower() in _GONE_STATUSES
+        return self.status.lower() in GONE_STATUSES
 
 
 class ResellerOverview(Answer):

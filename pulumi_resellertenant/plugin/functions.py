@@ -6,15 +6,14 @@ answer model (or a list of them, as ``tenants``), its declared fields in camelCa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
-from pulumi_resellertenant.core.transport import ApiClient
-from pulumi_resellertenant.easymailarchive import ArchiveTenant, EasyMailArchiveClient, TenantUsage
-from pulumi_resellertenant.mailbux import MailbuxClient, MailbuxTenant, ResellerOverview
+from pulumi_resellertenant.apis import APIS
+from pulumi_resellertenant.core.transport import ApiClient, ApiFunction
 
 from .names import camel, function_token
 from .schema_types import object_type
@@ -24,24 +23,29 @@ __all__ = ["FUNCTIONS", "Function"]
 
 @dataclass(frozen=True)
 class Function:
+    """One of an API's declared reads (``ApiFunction``), as the plugin's invoke."""
+
     namespace: str
-    name: str
+    declared: ApiFunction
     client_class: type[ApiClient]
-    call: Callable[[Any, Mapping[str, Any]], Any]
-    """(client, {input name: value}) -> the answer model, or a list of them."""
-    result: type[BaseModel]
-    description: str
-    many: bool = False
-    """The answer is a list, returned under ``tenants``."""
-    inputs: Mapping[str, str] = field(default_factory=dict)
-    """Required string inputs: name -> description."""
+
+    @property
+    def name(self) -> str:
+        return self.declared.name
+
+    @property
+    def inputs(self) -> Mapping[str, str]:
+        return self.declared.inputs
+
+    def call(self, client: ApiClient, args: Mapping[str, Any]) -> Any:
+        return self.declared.call(client, args)
 
     @property
     def token(self) -> str:
         return function_token(self.namespace, self.name)
 
     def outputs(self, answer: Any) -> dict[str, Any]:
-        if self.many:
+        if self.declared.many:
             return {"tenants": [self._fields(item) for item in answer]}
         return self._fields(answer)
 
@@ -51,9 +55,9 @@ class Function:
 
     def schema(self, types: dict[str, Any]) -> dict[str, Any]:
         """This function's schema; the object types it returns are added to ``types``."""
-        if self.many:
-            type_token = function_token(self.namespace, self.result.__name__)
-            types[type_token] = object_type(self.result)
+        if self.declared.many:
+            type_token = function_token(self.namespace, self.declared.result.__name__)
+            types[type_token] = object_type(self.declared.result)
             ref = {"$ref": f"#/types/{type_token}"}
             outputs = {
                 "type": "object",
@@ -67,8 +71,8 @@ class Function:
                 "required": ["tenants"],
             }
         else:
-            outputs = object_type(self.result)
-        schema: dict[str, Any] = {"description": self.description, "outputs": outputs}
+            outputs = object_type(self.declared.result)
+        schema: dict[str, Any] = {"description": self.declared.description, "outputs": outputs}
         if self.inputs:
             schema["inputs"] = {
                 "type": "object",
@@ -81,50 +85,8 @@ class Function:
         return schema
 
 
-_ALL = (
-    Function(
-        "mailbux",
-        "getResellerOverview",
-        MailbuxClient,
-        lambda client, args: client.get_reseller_overview(),
-        ResellerOverview,
-        "Quota usage and tenant figures of the Mailbux reseller account.",
-    ),
-    Function(
-        "mailbux",
-        "listTenants",
-        MailbuxClient,
-        lambda client, args: client.list_tenants(),
-        MailbuxTenant,
-        "Every tenant of the Mailbux reseller account (ids for `pulumi import`).",
-        many=True,
-    ),
-    Function(
-        "mailbux",
-        "syncQuota",
-        MailbuxClient,
-        lambda client, args: client.sync_quota(),
-        ResellerOverview,
-        "Have Mailbux recalculate the available quota; returns the recalculated overview.",
-    ),
-    Function(
-        "easymailarchive",
-        "listTenants",
-        EasyMailArchiveClient,
-        lambda client, args: client.list_tenants(),
-        ArchiveTenant,
-        "Every tenant of the Easy Mail Archive reseller account, across all pages.",
-        many=True,
-    ),
-    Function(
-        "easymailarchive",
-        "getTenantUsage",
-        EasyMailArchiveClient,
-        lambda client, args: client.get_usage(args["slug"]),
-        TenantUsage,
-        "Users, storage and message counts of one Easy Mail Archive tenant.",
-        inputs={"slug": "The tenant's slug."},
-    ),
-)
-
-FUNCTIONS = {function.token: function for function in _ALL}
+FUNCTIONS = {
+    function.token: function
+    for api in APIS
+    for function in (Function(api.namespace, f, api.client_class()) for f in api.functions())
+}

@@ -9,8 +9,17 @@ from pathlib import Path
 import pytest
 
 from pulumi_resellertenant import apis, easymailarchive, mailbux
-from pulumi_resellertenant.apis import APIS, api_of, by_namespace, display_name, namespace_of
+from pulumi_resellertenant.apis import (
+    APIS,
+    PLUGIN_PACKAGE,
+    api_of,
+    by_namespace,
+    display_name,
+    namespace_of,
+)
+from pulumi_resellertenant.plugin.functions import FUNCTIONS
 from pulumi_resellertenant.plugin.schema import package_schema
+from pulumi_resellertenant.reconcile.account import LISTERS
 
 PACKAGE_DIR = Path(apis.__file__).parent
 TENANT_CLASSES = {"mailbux": mailbux.Tenant, "easymailarchive": easymailarchive.Tenant}
@@ -34,6 +43,19 @@ def test_the_resources_plugin_and_spec_take_their_names_from_the_registry(api: a
     assert (spec.namespace, spec.display_name) == (api.namespace, api.display_name)
     assert api.lifecycle().spec is spec
     assert api.config_key("apiKey") == f"{api.namespace}:apiKey"
+
+
+@pytest.mark.parametrize("api", APIS, ids=lambda api: api.namespace)
+def test_the_plugins_invokes_and_reconciles_listers_come_from_each_apis_declaration(
+    api: apis.Api,
+) -> None:
+    declared = {f"{PLUGIN_PACKAGE}:{api.namespace}:{f.name}" for f in api.functions()}
+    offered = {token for token in FUNCTIONS if token.split(":")[1] == api.namespace}
+    assert declared == offered != set()
+    assert all(FUNCTIONS[token].client_class is api.client_class() for token in offered)
+    assert api.client_class().spec is api.spec()
+    assert LISTERS[api.namespace] is api.lister()
+    assert api.lister().__module__.startswith(f"pulumi_resellertenant.{api.namespace}.")
 
 
 def test_lookups_by_token_and_namespace() -> None:

@@ -22,7 +22,11 @@ EXPORTS = {
     pacing: {"MAX_HOLD", "Account", "PacingStoreError", "RateLimiter", "Slot"}
     | {"shared_rate_limiter"},
     transport: {
+        "GONE_STATUSES",
         "MAX_SHOWN",
+        "AccountTenant",
+        "ApiFunction",
+        "parse_time",
         "SETTING_KEYS",
         "Answer",
         "ApiClient",

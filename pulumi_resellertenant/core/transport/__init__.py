@@ -3,6 +3,7 @@ answers, the client base class and the coalesced listings. Paced by ``pacing``; 
 Pulumi.
 """
 
+from ._account_reads import GONE_STATUSES, AccountTenant, ApiFunction, parse_time
 from ._api_client import ApiClient
 from ._clients import ClientCache, shared_clients
 from ._deadline import Deadline
@@ -32,11 +33,14 @@ from ._settings import SETTING_KEYS, ApiSettings, ApiSpec, ConfigLookup, env_var
 from ._shown import MAX_SHOWN, shown
 
 __all__ = [
+    "GONE_STATUSES",
     "MAX_SHOWN",
     "SETTING_KEYS",
+    "AccountTenant",
     "Answer",
     "ApiClient",
     "ApiError",
+    "ApiFunction",
     "ApiResponseError",
     "ApiSettings",
     "ApiSpec",
@@ -70,6 +74,7 @@ __all__ = [
     "parse_answer",
     "parse_error_body",
     "parse_retry_after",
+    "parse_time",
     "shared_clients",
     "shown",
 ]
