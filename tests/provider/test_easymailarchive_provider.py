@@ -1,5 +1,7 @@
 """easymailarchive.Tenant's provider, pickled and served by `python -m pulumi.dynamic`, against
-the emulator: every lifecycle path, drift, errors, adoption, lost answers and key rotation."""
+the emulator: what the shared lifecycle cases (`lifecycle_cases.py`, run on both faces by
+`test_plugin_provider.py`) do not already show: adoption and its refusals, drift in depth,
+errors the API names, key rotation, settings from the environment."""
 
 from __future__ import annotations
 
@@ -44,26 +46,6 @@ def api(emu: EmulatorHandle, method: str, path: str, key: str = EMA_KEY, **body:
 
 
 # --- create --------------------------------------------------------------------------------
-
-
-def test_create_returns_every_output(archive_server: ProviderServer, emu: EmulatorHandle) -> None:
-    emu.reset_counters()
-    tenant = up_create(archive_server, ACME)
-    # The POST alone: a brand-new tenant has no users and no stored mail.
-    assert requests_made(emu) == {CREATE: 1}
-    assert tenant.id == "acme-corp"
-    assert tenant.inputs == {**ACME, "suspended": False, "adopt_existing": False}
-    created_at = show(emu, "acme-corp").json()["data"]["created_at"]
-    assert tenant.outputs == {
-        **ACME,
-        "status": "active",
-        "suspended": False,
-        "users_count": 0,
-        "storage_bytes": 0,
-        "created_at": created_at,
-        "adopt_existing": False,
-    }
-    assert archive_server.diff(tenant.id, tenant.outputs, tenant.inputs).changes == "none"
 
 
 def test_create_suspended(archive_server: ProviderServer, emu: EmulatorHandle) -> None:
@@ -124,44 +106,6 @@ def test_adopt_existing_never_takes_another_resellers_tenant(
     assert details.startswith("Easy Mail Archive: cannot create tenant acme-corp: 403")
     assert details.endswith("The slug belongs to another reseller account: choose another slug")
     assert show(emu, "acme-corp", EMA_OTHER_KEY).json()["data"]["name"] == "Acme Corporation"
-
-
-def test_a_lost_create_answer_is_resolved_by_looking_the_slug_up(
-    archive_server: ProviderServer, emu: EmulatorHandle
-) -> None:
-    emu.add_fault(method="POST", path=TENANTS, drop_after_commit=True, count=1)
-    emu.reset_counters()
-    tenant = up_create(archive_server, ACME)
-    assert tenant.id == "acme-corp"
-    assert tenant.outputs["name"] == "Acme Corporation"
-    assert requests_made(emu) == {CREATE: 1, SHOW: 1}  # looked up, never posted twice
-    # The 201 arrived before the cut: created, its answer unreadable.
-    assert "tenant acme-corp was created, but the answer could not be read" in (
-        archive_server.stderr_text()
-    )
-
-
-def test_a_5xx_create_that_did_nothing_is_posted_again_once_the_slug_is_proven_free(
-    launch: Launch, archive_pickle: str, emu: EmulatorHandle
-) -> None:
-    server = launch(archive_pickle)
-    emu.add_fault(method="POST", path=TENANTS, status=502, count=1)
-    emu.reset_counters()
-    assert up_create(server, ACME).id == "acme-corp"
-    # The 502, the look-up that finds the slug free, the POST that creates it.
-    assert requests_made(emu) == {CREATE: 2, SHOW: 1}
-    assert "the slug is free, so nothing was created" in server.stderr_text()
-
-
-def test_a_lost_answer_with_a_slug_under_another_name_is_not_adopted(
-    archive_server: ProviderServer, emu: EmulatorHandle
-) -> None:
-    api(emu, "POST", TENANTS, slug="acme-corp", name="Somebody Else")
-    emu.add_fault(method="POST", path=TENANTS, status=504, count=1)
-    details = error_line(archive_server.create, {**ACME, "suspended": False})
-    assert "is named 'Somebody Else', not 'Acme Corporation'" in details
-    assert "set adopt_existing=True" in details
-    assert show(emu, "acme-corp").json()["data"]["name"] == "Somebody Else"
 
 
 # --- check and diff ------------------------------------------------------------------------
@@ -269,19 +213,6 @@ def test_refresh_reads_drift_and_the_next_up_restores_the_program(
     assert restored.outputs["users_count"] == 3
 
 
-def test_a_refresh_of_many_tenants_lists_each_page_once(
-    launch: Launch, archive_pickle: str, emu: EmulatorHandle
-) -> None:
-    creating = launch(archive_pickle)
-    tenants = [up_create(creating, {"slug": f"t-{n:02}", "name": f"T {n}"}) for n in range(20)]
-    refreshing = launch(archive_pickle)  # a refresh is a provider process of its own
-    emu.reset_counters()
-    refreshed = [refresh(refreshing, tenant) for tenant in tenants]
-    assert [r.id for r in refreshed if r is not None] == [t.id for t in tenants]
-    # 20 tenants at the test emulator's 2 a page: ten pages, one listing for all 20 reads.
-    assert requests_made(emu) == {LIST: 10}
-
-
 def test_refresh_of_a_missing_tenant_reports_it_gone(
     archive_server: ProviderServer, emu: EmulatorHandle
 ) -> None:
@@ -291,18 +222,6 @@ def test_refresh_of_a_missing_tenant_reports_it_gone(
     assert refresh(archive_server, ghost) is None
     # Missing from the listing, then confirmed gone by a show of its own.
     assert requests_made(emu) == {LIST: 1, SHOW: 1}
-
-
-def test_refresh_with_another_resellers_key_fails_clearly(
-    launch: Launch, archive_pickle: str, emu: EmulatorHandle
-) -> None:
-    tenant = up_create(launch(archive_pickle), ACME)
-    wrong_account = launch(
-        archive_pickle, config=stack_config(emu, easymailarchive__apiKey=EMA_OTHER_KEY)
-    )
-    details = error_line(wrong_account.read, tenant.id, tenant.outputs)
-    assert details.startswith("Easy Mail Archive: cannot read tenant acme-corp: 403")
-    assert "belongs to another reseller account" in details
 
 
 # --- delete --------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """mailbux.Tenant's provider, pickled and served by `python -m pulumi.dynamic`, against the
-emulator: every lifecycle path, drift, errors, adoption, lost answers and key rotation."""
+emulator: what the shared lifecycle cases (`lifecycle_cases.py`, run on both faces by
+`test_plugin_provider.py`) do not already show: drift in depth, errors, pacing of reads and
+creates in one process, settings from the environment."""
 
 from __future__ import annotations
 
@@ -50,61 +52,6 @@ def api(emu: EmulatorHandle, method: str, path: str, **body: Any) -> dict[str, A
 
 
 # --- create --------------------------------------------------------------------------------
-
-
-def test_create_returns_every_output_with_the_one_time_password(
-    mailbux_server: ProviderServer, emu: EmulatorHandle
-) -> None:
-    emu.reset_counters()
-    tenant = up_create(mailbux_server, {"quota_gb": 5.0})
-    # The documented create answer has no id: one POST, then one list to find it, and the
-    # list of what existed before the deployment's first POST, should an answer be lost.
-    # Check reads the overview once per deployment, for the quota pre-check.
-    assert requests_made(emu) == {OVERVIEW: 1, CREATE: 1, LIST: 2}
-    assert tenant.inputs == {"quota_gb": 5, "suspended": False, "deletion_policy": "terminate"}
-    listed = live(emu)[tenant.id]
-    assert tenant.outputs == {
-        "tenant_id": tenant.id,
-        "tenant_username": listed["tenant_username"],
-        "tenant_name": listed["tenant_name"],
-        "tenant_password": tenant.outputs["tenant_password"],
-        "password_known": True,
-        "quota_gb": 5,
-        "suspended": False,
-        "status": "active",
-        "email_count": 0,
-        "deletion_policy": "terminate",
-    }  # adopt_tenant_id is None, and None values do not travel
-    assert len(tenant.outputs["tenant_password"]) >= 12
-    diff = mailbux_server.diff(tenant.id, tenant.outputs, tenant.inputs)
-    assert diff.changes == "none"
-
-
-def test_create_suspended_suspends_after_creating(
-    mailbux_server: ProviderServer, emu: EmulatorHandle
-) -> None:
-    emu.reset_counters()
-    tenant = up_create(mailbux_server, {"quota_gb": 2, "suspended": True})
-    assert requests_made(emu) == {OVERVIEW: 1, CREATE: 1, LIST: 2, SUSPEND: 1}
-    assert (tenant.outputs["status"], tenant.outputs["suspended"]) == ("suspended", True)
-    assert live(emu)[tenant.id]["status"] == "suspended"
-    assert mailbux_server.diff(tenant.id, tenant.outputs, tenant.inputs).changes == "none"
-
-
-def test_a_failed_suspend_after_create_keeps_the_tenant_and_converges_next_time(
-    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
-) -> None:
-    server = launch(mailbux_pickle, config=stack_config(emu, mailbux__maxAttempts="1"))
-    emu.add_fault(method="POST", path="/api/user/tenants/*/suspend", status=500, count=1)
-    tenant = up_create(server, {"quota_gb": 2, "suspended": True})
-    # Created, password in hand, recorded as it really is: not suspended.
-    assert tenant.outputs["tenant_password"]
-    assert tenant.outputs["suspended"] is False
-    assert "was created but not suspended" in server.stderr_text()
-    converged = up_change(server, tenant, {"quota_gb": 2, "suspended": True})
-    assert converged.outputs["suspended"] is True
-    assert live(emu)[tenant.id]["status"] == "suspended"
-    assert converged.outputs["tenant_password"] == tenant.outputs["tenant_password"]
 
 
 def test_parallel_creates_in_one_provider_process_make_distinct_tenants(
@@ -167,26 +114,6 @@ def test_preview_tolerates_unknown_inputs(
     )
     assert diff.replaces == ["adopt_tenant_id"]
     assert requests_made(emu) == {}  # preview of unknowns asks the API nothing
-
-
-def test_quota_increases_beyond_the_pool_fail_at_preview(
-    mailbux_server: ProviderServer, emu: EmulatorHandle
-) -> None:
-    emu.configure_reseller(api="mailbux", api_key=MAILBUX_KEY, quota_gb=10)
-    emu.reset_counters()
-    existing = up_create(mailbux_server, {"quota_gb": 2})  # claims 2 of 10
-    assert mailbux_server.check({}, {"quota_gb": 6}).failures == []  # 8 of 10 now
-    # An unchanged quota claims nothing and asks nothing.
-    assert mailbux_server.check(existing.inputs, {"quota_gb": 2}).failures == []
-    refused = mailbux_server.check({}, {"quota_gb": 3})
-    [(field, reason)] = refused.failures
-    assert field == "quota_gb"
-    assert "10 GB available" in reason
-    assert "8 GB of it is taken by other tenants in this deployment" in reason
-    grow = mailbux_server.check(existing.inputs, {"quota_gb": 4})  # +2: exactly fits
-    assert grow.failures == []
-    # One overview for the whole deployment (the rest is the create's POST and lists).
-    assert requests_made(emu) == {OVERVIEW: 1, CREATE: 1, LIST: 2}
 
 
 def test_quota_precheck_needs_a_key_and_says_how_to_set_it(
@@ -423,36 +350,6 @@ def test_an_unsafe_base_url_is_refused_before_any_request(
 # --- adoption and lost answers -------------------------------------------------------------
 
 
-def test_adoption_takes_over_and_converges_without_a_password(
-    mailbux_server: ProviderServer, emu: EmulatorHandle
-) -> None:
-    api(emu, "POST", TENANTS, quota_gb=3)
-    [existing] = live(emu).values()
-    tenant_id = str(existing["id"])
-    adopted = up_create(
-        mailbux_server, {"quota_gb": 4, "suspended": True, "adopt_tenant_id": int(tenant_id)}
-    )
-    assert adopted.id == tenant_id
-    assert adopted.outputs.get("tenant_password") is None
-    assert adopted.outputs["password_known"] is False
-    assert adopted.outputs["adopt_tenant_id"] == tenant_id
-    assert (live(emu)[tenant_id]["quota_gb"], live(emu)[tenant_id]["status"]) == (4, "suspended")
-    assert "password_known is False" in mailbux_server.stderr_text()
-    assert len(live(emu)) == 1
-    # Naming the adopted tenant again, or dropping the input, never replaces it.
-    same = mailbux_server.diff(adopted.id, adopted.outputs, adopted.inputs)
-    assert same.changes == "none"
-    dropped = {k: v for k, v in adopted.inputs.items() if k != "adopt_tenant_id"}
-    assert mailbux_server.diff(adopted.id, adopted.outputs, dropped).replaces == []
-    other = mailbux_server.diff(
-        adopted.id, adopted.outputs, {**adopted.inputs, "adopt_tenant_id": str(int(adopted.id) + 1)}
-    )
-    assert other.replaces == ["adopt_tenant_id"]
-    refreshed = refresh(mailbux_server, adopted)
-    assert refreshed is not None
-    assert refreshed.outputs["password_known"] is False
-
-
 def test_adopting_a_tenant_that_is_not_ours_fails_clearly(mailbux_server: ProviderServer) -> None:
     details = error_line(
         mailbux_server.create, {"quota_gb": 1, "adopt_tenant_id": "999", "suspended": False}
@@ -461,52 +358,6 @@ def test_adopting_a_tenant_that_is_not_ours_fails_clearly(mailbux_server: Provid
         "Mailbux: cannot create tenant 999 (adopting): adopt_tenant_id '999' is not a tenant "
         "of this Mailbux reseller account: mailbux.list_tenants() lists the ids you can adopt"
     )
-
-
-def test_a_create_answer_lost_after_the_commit_takes_the_new_tenant_without_a_duplicate(
-    mailbux_server: ProviderServer, emu: EmulatorHandle
-) -> None:
-    emu.add_fault(method="POST", path=TENANTS, drop_after_commit=True, count=1)
-    emu.reset_counters()
-    tenant = up_create(mailbux_server, {"quota_gb": 2})
-    # The list before, the lost POST, the list after: no second POST.
-    assert requests_made(emu) == {OVERVIEW: 1, LIST: 2, CREATE: 1}
-    [(tenant_id, listed)] = live(emu).items()
-    assert tenant.id == tenant_id
-    # Its password was only in the lost answer.
-    assert (tenant.outputs["password_known"], tenant.outputs.get("tenant_password")) == (
-        False,
-        None,
-    )
-    # The 201 arrived before the cut: created, its answer unreadable.
-    assert f"tenant {tenant_id} ({listed['tenant_username']}) was created" in (
-        mailbux_server.stderr_text()
-    )
-
-
-def test_a_5xx_create_that_made_nothing_is_posted_again(
-    mailbux_server: ProviderServer, emu: EmulatorHandle
-) -> None:
-    emu.add_fault(method="POST", path=TENANTS, status=503, count=1)
-    emu.reset_counters()
-    tenant = up_create(mailbux_server, {"quota_gb": 2})
-    # The list before, the 503, the list showing nothing new, the POST, its id look-up.
-    assert requests_made(emu) == {OVERVIEW: 1, LIST: 3, CREATE: 2}
-    assert list(live(emu)) == [tenant.id]
-    assert tenant.outputs["password_known"] is True
-
-
-def test_concurrent_reads_share_one_listing(
-    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
-) -> None:
-    creating = launch(mailbux_pickle)
-    tenants = [up_create(creating, {"quota_gb": 1}) for _ in range(8)]
-    refreshing = launch(mailbux_pickle)
-    emu.reset_counters()
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        refreshed = list(pool.map(lambda tenant: refresh(refreshing, tenant), tenants))
-    assert [r.id for r in refreshed if r is not None] == [t.id for t in tenants]
-    assert requests_made(emu) == {LIST: 1}
 
 
 def test_a_refresh_hands_back_inputs_only_when_the_tenant_changed(
@@ -541,21 +392,6 @@ def test_creates_in_flight_share_one_id_look_up_beyond_the_sdks_four_threads(
 
 
 # --- credentials ---------------------------------------------------------------------------
-
-
-def test_key_rotation_between_create_and_delete(
-    launch: Launch, mailbux_pickle: str, emu: EmulatorHandle
-) -> None:
-    creating = launch(mailbux_pickle)
-    tenant = up_create(creating, {"quota_gb": 2})
-    emu.rotate_key("mailbux", MAILBUX_KEY, "rotated-mailbux-key")
-    # A later run: a new provider process, the same pickled provider, the new key in config.
-    later = launch(mailbux_pickle, config=stack_config(emu, mailbux__apiKey="rotated-mailbux-key"))
-    refreshed = refresh(later, tenant)
-    assert refreshed is not None
-    destroy(later, refreshed)
-    listed = httpx.get(f"{emu.url}{TENANTS}", headers=emu.mailbux_headers("rotated-mailbux-key"))
-    assert listed.json()["data"] == []
 
 
 def test_the_key_may_come_from_the_environment_instead_of_config(
