@@ -127,6 +127,7 @@ EASYMAILARCHIVE = Api(
 APIS: tuple[Api, ...] = (MAILBUX, EASYMAILARCHIVE)
 
 _BY_TOKEN = {token: api for api in APIS for token in api.type_tokens}
+_BY_NAMESPACE = {api.namespace: api for api in APIS}
 
 
 def api_of(type_token: str) -> Api | None:
@@ -135,10 +136,10 @@ def api_of(type_token: str) -> Api | None:
 
 
 def by_namespace(namespace: str) -> Api:
-    for api in APIS:
-        if api.namespace == namespace:
-            return api
-    raise KeyError(f"no API {namespace!r}: the APIs are {', '.join(a.namespace for a in APIS)}")
+    api = _BY_NAMESPACE.get(namespace)
+    if api is None:
+        raise KeyError(f"no API {namespace!r}: the APIs are {', '.join(_BY_NAMESPACE)}")
+    return api
 
 
 def namespace_of(type_token: str) -> str | None:
@@ -149,5 +150,5 @@ def namespace_of(type_token: str) -> str | None:
 
 def display_name(namespace: str | None) -> str:
     """How messages name the API of this namespace; "API" for one this package lacks."""
-    api = next((api for api in APIS if api.namespace == namespace), None)
+    api = _BY_NAMESPACE.get(namespace) if namespace is not None else None
     return "API" if api is None else api.display_name
