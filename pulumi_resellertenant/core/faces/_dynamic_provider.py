@@ -124,7 +124,8 @@ def _refreshed_inputs(recorded: Props, found: TenantState) -> dict[str, Any] | N
     outputs, not those inputs, so nothing a preview shows changes, and a refresh of thousands
     of unchanged tenants skips serializing each one's inputs a second time. (The plugin's
     SDK cannot answer "keep": it sends whatever inputs it is given.)"""
-    inputs = TenantFace.inputs_of(found)
-    names = found.args_model.model_fields
-    as_recorded = {name: recorded[name] for name in names if recorded.get(name) is not None}
-    return None if as_recorded == inputs else inputs
+    for name in found.args_model.model_fields:
+        # None and absent alike mean unset, on both sides; 5.0 recorded equals 5 read.
+        if recorded.get(name) != getattr(found, name):
+            return TenantFace.inputs_of(found)
+    return None

@@ -157,16 +157,16 @@ def load_settings(
         "requests_per_minute": spec.requests_per_minute,
     }
     sources: dict[str, str] = {}
-    for field, key in _KEYS.items():
-        qualified = f"{spec.namespace}:{key}"
+    for field, qualified, variable in _sources(spec):
         value = config(qualified) if config is not None else None
-        source = f"stack config {qualified}"
         if value is None or value == "":
-            value = env.get(env_var(spec, key)) or None
-            source = f"environment variable {env_var(spec, key)}"
+            value = env.get(variable) or None
+            if value is not None:
+                sources[field] = f"environment variable {variable}"
+        else:
+            sources[field] = f"stack config {qualified}"
         if value is not None:
             values[field] = value
-            sources[field] = source
 
     if "api_key" not in values:
         raise ConfigurationError(
@@ -185,6 +185,15 @@ def load_settings(
         raise ConfigurationError(
             f"invalid {spec.display_name} settings: " + "; ".join(problems)
         ) from None
+
+
+@functools.lru_cache(maxsize=16)
+def _sources(spec: ApiSpec) -> tuple[tuple[str, str, str], ...]:
+    """(setting, its stack config key, its environment variable) of each setting: names
+    built once, not at every operation."""
+    return tuple(
+        (field, f"{spec.namespace}:{key}", env_var(spec, key)) for field, key in _KEYS.items()
+    )
 
 
 @functools.lru_cache(maxsize=16)
