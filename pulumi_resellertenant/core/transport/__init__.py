@@ -1,6 +1,7 @@
 """Talking to an API over HTTP: settings, deadlines, retries, errors read from
-answers, the client base class and the coalesced listings. Paced by ``pacing``; knows no
-Pulumi.
+answers, the client base class and the coalesced listings; and what an API declares beside
+its tenant (its reads as ``ApiFunction``s, its account's tenants as ``AccountTenant``s).
+Paced by ``pacing``; knows no Pulumi.
 """
 
 from ._account_reads import GONE_STATUSES, AccountTenant, ApiFunction, parse_time
