@@ -25,6 +25,9 @@ __all__ = [
     "by_namespace",
     "display_name",
     "namespace_of",
+    "plugin_name",
+    "plugin_setting",
+    "recorded_name",
 ]
 
 PLUGIN_PACKAGE = "resellertenant"
@@ -140,6 +143,29 @@ def by_namespace(namespace: str) -> Api:
     if api is None:
         raise KeyError(f"no API {namespace!r}: the APIs are {', '.join(_BY_NAMESPACE)}")
     return api
+
+
+def plugin_name(name: str) -> str:
+    """``quota_gb`` -> ``quotaGb``: the provider plugin's spelling of a property or function
+    name (Pulumi schemas use camelCase); the models and the dynamic resources use the Python
+    one. The one place that spelling is derived."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def plugin_setting(namespace: str, key: str) -> str:
+    """The plugin's config key of an API's setting: ``mailbux`` + ``apiKey`` ->
+    ``mailbuxApiKey`` (``resellertenant:mailbuxApiKey`` in a stack's config)."""
+    return plugin_name(f"{namespace}_{key}")
+
+
+_PLUGIN_TOKENS = frozenset(api.plugin_type for api in APIS)
+
+
+def recorded_name(type_token: str, name: str) -> str:
+    """The key under which a resource of this type records the property ``name`` (as the
+    models spell it): the plugin's tenants record ``quotaGb``, the dynamic ones ``quota_gb``."""
+    return plugin_name(name) if type_token in _PLUGIN_TOKENS else name
 
 
 def namespace_of(type_token: str) -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from pulumi_resellertenant.apis import plugin_setting
 from pulumi_resellertenant.core.transport import SETTING_KEYS, ApiSettings, ApiSpec, env_var
 
 from .names import PACKAGE, camel, function_token
@@ -24,7 +25,7 @@ __all__ = ["ProviderConfig", "config_variables", "plugin_wording", "setting_desc
 
 def variable(spec: ApiSpec, key: str) -> str:
     """``mailbux`` + ``apiKey`` -> ``mailbuxApiKey``."""
-    return spec.namespace + key[:1].upper() + key[1:]
+    return plugin_setting(spec.namespace, key)
 
 
 def config_variables(*specs: ApiSpec) -> dict[str, dict[str, Any]]:
@@ -105,7 +106,7 @@ class ProviderConfig:
     def lookup(self, qualified: str) -> Any:
         """``mailbux:apiKey`` -> the value of ``mailbuxApiKey``, or None."""
         namespace, _, key = qualified.partition(":")
-        value = self._values.get(namespace + key[:1].upper() + key[1:])
+        value = self._values.get(plugin_setting(namespace, key))
         return value.get_secret_value() if isinstance(value, SecretStr) else value
 
     def __repr__(self) -> str:

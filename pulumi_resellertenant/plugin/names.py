@@ -1,7 +1,8 @@
 """The plugin's names: its package, the function tokens, camelCase properties.
 
 Pulumi schemas name properties in camelCase; the lifecycle's models use snake_case. Every
-translation between the two goes through ``camel`` and the field names of the models.
+translation between the two goes through ``camel`` (the registry's ``plugin_name``) and the
+field names of the models.
 """
 
 from __future__ import annotations
@@ -9,14 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pulumi_resellertenant.apis import PLUGIN_PACKAGE as PACKAGE
+from pulumi_resellertenant.apis import plugin_name as camel
 
 __all__ = ["PACKAGE", "camel", "from_camel", "function_token"]
-
-
-def camel(name: str) -> str:
-    """``quota_gb`` -> ``quotaGb``."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def from_camel(names: Iterable[str]) -> dict[str, str]:

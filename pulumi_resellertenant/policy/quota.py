@@ -44,7 +44,7 @@ _LISTED = 5
 def validate_tenant_quota(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if args.resource_type not in MAILBUX_TYPES:
         return
-    quota = read_number(args.props, "quota_gb")
+    quota = read_number(args.resource_type, args.props, "quota_gb")
     if quota is None or isinstance(quota, Unknown):
         return  # unknown until up (checked again then), or refused by the provider's check
     limit = int_knob(args.get_config(), MAX_QUOTA_GB)
@@ -63,7 +63,7 @@ def validate_total_quota(args: StackValidationArgs, report_violation: ReportViol
     known: list[tuple[str, float]] = []
     unknown: list[str] = []
     for tenant in tenants:
-        quota = read_number(tenant.props, "quota_gb")
+        quota = read_number(tenant.resource_type, tenant.props, "quota_gb")
         if isinstance(quota, Unknown):
             unknown.append(tenant.name)
         elif quota is not None:

@@ -29,7 +29,7 @@ PATTERN = Knob(
 def validate_slug(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if args.resource_type not in EMA_TYPES:
         return
-    slug = read_text(args.props, "slug")
+    slug = read_text(args.resource_type, args.props, "slug")
     if not isinstance(slug, str):
         return  # unknown until up, or refused by the provider's check
     try:

@@ -24,7 +24,7 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-from pulumi_resellertenant.apis import APIS, EASYMAILARCHIVE, MAILBUX
+from pulumi_resellertenant.apis import APIS, EASYMAILARCHIVE, MAILBUX, recorded_name
 
 __all__ = [
     "EMA_TYPE",
@@ -70,16 +70,11 @@ class Unknown(enum.Enum):
 UNKNOWN = Unknown.VALUE
 
 
-def _camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def _read(props: Mapping[str, Any], key: str) -> Any:
-    """The value at `key` (`quota_gb`), or at its camelCase name (`quotaGb`): the provider
-    plugin's tenants carry camelCase properties."""
+def _read(type_token: str, props: Mapping[str, Any], key: str) -> Any:
+    """The value of the property `key` (`quota_gb`) under the name a resource of this type
+    records it by: the provider plugin's tenants carry camelCase properties (`quotaGb`)."""
     try:
-        value = props[key] if key in props else props[_camel(key)]
+        value = props[recorded_name(type_token, key)]
     except KeyError:
         return None
     except UnknownValueError:
@@ -90,10 +85,10 @@ def _read(props: Mapping[str, Any], key: str) -> Any:
     return value
 
 
-def read_number(props: Mapping[str, Any], key: str) -> float | Unknown | None:
+def read_number(type_token: str, props: Mapping[str, Any], key: str) -> float | Unknown | None:
     """The number at `key`, UNKNOWN during preview, None when absent or not a number (the
     provider's own check refuses those, naming the field)."""
-    value = _read(props, key)
+    value = _read(type_token, props, key)
     # bool is an int subclass: True is not a quota of 1.
     if isinstance(value, Unknown) or (
         isinstance(value, int | float) and not isinstance(value, bool)
@@ -102,9 +97,9 @@ def read_number(props: Mapping[str, Any], key: str) -> float | Unknown | None:
     return None
 
 
-def read_text(props: Mapping[str, Any], key: str) -> str | Unknown | None:
+def read_text(type_token: str, props: Mapping[str, Any], key: str) -> str | Unknown | None:
     """The string at `key`, UNKNOWN during preview, None when absent or not a string."""
-    value = _read(props, key)
+    value = _read(type_token, props, key)
     return value if isinstance(value, str | Unknown) else None
 
 

@@ -7,12 +7,11 @@ mid-operation leaves behind. Secrets stay as the export holds them (ciphertext).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_resellertenant.apis import namespace_of
+from pulumi_resellertenant.apis import namespace_of, recorded_name
 from pulumi_resellertenant.core.transport import ResellerTenantError
 
 __all__ = ["ExportError", "PendingOperation", "StackState", "StateTenant", "parse_export"]
@@ -72,14 +71,8 @@ class PendingOperation:
     inputs: Mapping[str, Any] = field(repr=False, default_factory=dict)
 
     def input(self, name: str) -> Any:
-        """An input by its snake_case name; a real provider records it in camelCase."""
-        if name in self.inputs:
-            return self.inputs[name]
-        return self.inputs.get(_camel(name))
-
-
-def _camel(snake: str) -> str:
-    return re.sub(r"_([a-z])", lambda match: match.group(1).upper(), snake)
+        """An input by its snake_case name, under the name its type records it by."""
+        return self.inputs.get(recorded_name(self.type, name))
 
 
 @dataclass(frozen=True)

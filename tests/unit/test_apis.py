@@ -16,6 +16,9 @@ from pulumi_resellertenant.apis import (
     by_namespace,
     display_name,
     namespace_of,
+    plugin_name,
+    plugin_setting,
+    recorded_name,
 )
 from pulumi_resellertenant.plugin.functions import FUNCTIONS
 from pulumi_resellertenant.plugin.schema import package_schema
@@ -69,6 +72,18 @@ def test_lookups_by_token_and_namespace() -> None:
     assert display_name("nonesuch") == "API"
     with pytest.raises(KeyError, match="the APIs are mailbux, easymailarchive"):
         by_namespace("nonesuch")
+
+
+def test_each_face_records_a_property_under_its_own_spelling() -> None:
+    assert plugin_name("quota_gb") == "quotaGb"
+    assert plugin_name("adopt_tenant_id") == "adoptTenantId"
+    assert plugin_name("slug") == "slug"
+    assert plugin_setting("mailbux", "apiKey") == "mailbuxApiKey"
+    assert plugin_setting("easymailarchive", "maxRetries") == "easymailarchiveMaxRetries"
+    for api in APIS:
+        assert recorded_name(api.dynamic_type, "quota_gb") == "quota_gb"
+        assert recorded_name(api.plugin_type, "quota_gb") == "quotaGb"
+    assert recorded_name("aws:s3/bucket:Bucket", "quota_gb") == "quota_gb"
 
 
 def test_the_registry_loads_no_api_code_and_no_sdk() -> None:

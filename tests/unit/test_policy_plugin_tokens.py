@@ -92,10 +92,10 @@ def test_a_snake_case_name_reads_the_plugins_camel_case_property(
 ) -> None:
     props = wrap({**plugin_mailbux(5.0), "adoptTenantId": UNKNOWN, "deletionPolicy": "suspend"})
 
-    assert read_number(props, "quota_gb") == 5.0
-    assert read_text(props, "deletion_policy") == "suspend"
-    assert read_text(props, "adopt_tenant_id") is Unknown.VALUE
-    assert read_number(props, "email_count") is None  # absent under either name
+    assert read_number(PLUGIN_MAILBUX, props, "quota_gb") == 5.0
+    assert read_text(PLUGIN_MAILBUX, props, "deletion_policy") == "suspend"
+    assert read_text(PLUGIN_MAILBUX, props, "adopt_tenant_id") is Unknown.VALUE
+    assert read_number(PLUGIN_MAILBUX, props, "email_count") is None  # absent under either name
 
 
 def test_both_faces_tokens_name_the_same_kinds() -> None:

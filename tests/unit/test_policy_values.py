@@ -16,6 +16,7 @@ from pulumi_resellertenant.policy.knobs import (
     pattern_knob,
 )
 from pulumi_resellertenant.policy.values import (
+    MAILBUX_TYPE,
     UNKNOWN,
     read_number,
     read_text,
@@ -42,23 +43,23 @@ def test_numbers_arrive_as_floats_and_unknowns_are_told_apart(
 ) -> None:
     props = wrap({**PROPS, "later": UNKNOWN_STRING_VALUE, "counted": UNKNOWN_NUMBER_VALUE})
 
-    assert read_number(props, "quota_gb") == 5.0
-    assert read_number(props, "later") is UNKNOWN
-    assert read_number(props, "counted") is UNKNOWN
-    assert read_text(props, "later") is UNKNOWN
-    assert read_text(props, "name") == "Acme"
+    assert read_number(MAILBUX_TYPE, props, "quota_gb") == 5.0
+    assert read_number(MAILBUX_TYPE, props, "later") is UNKNOWN
+    assert read_number(MAILBUX_TYPE, props, "counted") is UNKNOWN
+    assert read_text(MAILBUX_TYPE, props, "later") is UNKNOWN
+    assert read_text(MAILBUX_TYPE, props, "name") == "Acme"
 
 
 @pytest.mark.parametrize("key", ["missing", "tenant_id", "suspended", "deletion_policy"])
 def test_absent_none_bool_or_text_is_no_number(key: str) -> None:
-    assert read_number(unknown_checking_proxy(dict(PROPS)), key) is None
+    assert read_number(MAILBUX_TYPE, unknown_checking_proxy(dict(PROPS)), key) is None
 
 
 def test_text_reads_only_strings() -> None:
     props = unknown_checking_proxy(dict(PROPS))
 
-    assert read_text(props, "quota_gb") is None
-    assert read_text(props, "missing") is None
+    assert read_text(MAILBUX_TYPE, props, "quota_gb") is None
+    assert read_text(MAILBUX_TYPE, props, "missing") is None
 
 
 @pytest.mark.parametrize(
