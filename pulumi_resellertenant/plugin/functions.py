@@ -6,7 +6,6 @@ answer model (or a list of them, as ``tenants``), its declared fields in camelCa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,26 +22,16 @@ __all__ = ["FUNCTIONS", "Function"]
 
 @dataclass(frozen=True)
 class Function:
-    """One of an API's declared reads (``ApiFunction``), as the plugin's invoke."""
+    """One of an API's declared reads (``ApiFunction``: its name, inputs and call), as the
+    plugin's invoke: its token, schema and camelCase outputs."""
 
     namespace: str
     declared: ApiFunction
     client_class: type[ApiClient]
 
     @property
-    def name(self) -> str:
-        return self.declared.name
-
-    @property
-    def inputs(self) -> Mapping[str, str]:
-        return self.declared.inputs
-
-    def call(self, client: ApiClient, args: Mapping[str, Any]) -> Any:
-        return self.declared.call(client, args)
-
-    @property
     def token(self) -> str:
-        return function_token(self.namespace, self.name)
+        return function_token(self.namespace, self.declared.name)
 
     def outputs(self, answer: Any) -> dict[str, Any]:
         if self.declared.many:
@@ -73,14 +62,14 @@ class Function:
         else:
             outputs = object_type(self.declared.result)
         schema: dict[str, Any] = {"description": self.declared.description, "outputs": outputs}
-        if self.inputs:
+        if self.declared.inputs:
             schema["inputs"] = {
                 "type": "object",
                 "properties": {
                     camel(name): {"type": "string", "description": text}
-                    for name, text in self.inputs.items()
+                    for name, text in self.declared.inputs.items()
                 },
-                "required": [camel(name) for name in self.inputs],
+                "required": [camel(name) for name in self.declared.inputs],
             }
         return schema
 

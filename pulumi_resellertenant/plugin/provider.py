@@ -183,8 +183,8 @@ class ResellerTenantProvider(Provider):
             raise ValueError(
                 f"unknown function {request.tok!r}: this provider has {sorted(FUNCTIONS)}"
             )
-        args = plain_props(request.args, function.inputs)
-        missing = [name for name in function.inputs if not isinstance(args.get(name), str)]
+        args = plain_props(request.args, function.declared.inputs)
+        missing = [name for name in function.declared.inputs if not isinstance(args.get(name), str)]
         if missing:
             return InvokeResponse(
                 failures=[CheckFailure(name, f"{name} is required, a string") for name in missing]
@@ -192,10 +192,10 @@ class ResellerTenantProvider(Provider):
 
         def call() -> Any:
             client = self._client(function.client_class)
-            return function.outputs(function.call(client, args))
+            return function.outputs(function.declared.call(client, args))
 
         spec = function.client_class.spec
-        answer = await asyncio.to_thread(self._explained, spec, function.name, call)
+        answer = await asyncio.to_thread(self._explained, spec, function.declared.name, call)
         return InvokeResponse(return_value=property_props(answer))
 
     # --- plumbing ------------------------------------------------------------------------

@@ -248,7 +248,10 @@ def wall_cells(results: Results) -> tuple[list[str], list[str]]:
     ]
     ours = results[first].step.wall
     ratios = [
-        f"{ours / results[floor].step.wall:.2f}x {floor}" if results[floor].step.wall else "-"
+        # Named in full ("tenants/noop"): each ratio shares a line with another program's wall.
+        f"{first}/{floor} {ours / results[floor].step.wall:.2f}x"
+        if results[floor].step.wall
+        else "-"
         for floor in floors
     ]
     return walls, ratios or ["-"]
