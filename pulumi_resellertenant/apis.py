@@ -74,9 +74,11 @@ class Api:
         """The API's ``ApiSpec``: base URL, auth header, rate limit, error codes."""
         return _load(self.spec_at)
 
-    def lifecycle(self) -> Any:
-        """A new ``TenantLifecycle`` of the API: its tenant's rules and API calls."""
-        return _load(self.lifecycle_at)()
+    def lifecycle(self, naming: Any = None) -> Any:
+        """A new ``TenantLifecycle`` of the API: its tenant's rules and API calls, its
+        messages in ``naming`` (a ``Naming``; Python's when None)."""
+        lifecycle_class = _load(self.lifecycle_at)
+        return lifecycle_class() if naming is None else lifecycle_class(naming)
 
     def client_class(self) -> Any:
         """Its ``ApiClient`` subclass (the one its lifecycle names)."""

@@ -93,8 +93,8 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
             raise ResellerTenantError(
                 f"the API created tenant {slug} (POST {error.path} answered {error.status}) "
                 f"but its answer could not be read ({error.message}) and the slug did not show "
-                "before the deadline: run `pulumi up` again with adopt_existing=True to take "
-                "it over once it shows"
+                "before the deadline: run `pulumi up` again with "
+                f"{self.naming.assign('adopt_existing', True)} to take it over once it shows"
             ) from error
         if tenant is None:
             self.log.warning(
@@ -109,7 +109,7 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
                 f"POST {error.path} got no usable answer ({error.message}); tenant {slug} "
                 f"exists in this account but is named {shown(tenant.name, 80)!r}, not "
                 f"{name!r}, so it may not be the one this create made: if it is yours, set "
-                "adopt_existing=True to take it over"
+                f"{self.naming.assign('adopt_existing', True)} to take it over"
             ) from error
         if error.committed:
             self.log.warning(
@@ -187,8 +187,9 @@ class EasyMailArchiveLifecycle(TenantLifecycle[Args, State, Client]):
     def hint(self, operation: str, error: ResellerTenantError) -> str | None:
         if isinstance(error, ConflictError):
             return (
-                "The slug is taken: if the tenant is this reseller's, set adopt_existing=True "
-                "to take it over; otherwise choose another slug"
+                "The slug is taken: if the tenant is this reseller's, set "
+                f"{self.naming.assign('adopt_existing', True)} to take it over; otherwise "
+                "choose another slug"
             )
         if isinstance(error, PermissionDeniedError) and operation == "create":
             return "The slug belongs to another reseller account: choose another slug"

@@ -34,20 +34,23 @@ class EasyMailArchiveTenantArgs(TenantArgs):
     slug: Annotated[
         str,
         Input(
-            _slug, example='slug="acme-corp" (3-48 of a-z, 0-9 and inner hyphens)', replaces=True
+            _slug,
+            example="acme-corp",
+            note="(3-48 of a-z, 0-9 and inner hyphens)",
+            replaces=True,
         ),
     ]
     """The tenant's unique identifier and the resource's id: 3-48 lowercase letters, digits
     and hyphens, no hyphen at either end. A change replaces the tenant."""
     name: Annotated[
         str,
-        Input(non_empty_text, example='name="Acme Corporation"', max_length=MAX_NAME_LENGTH),
+        Input(non_empty_text, example="Acme Corporation", max_length=MAX_NAME_LENGTH),
     ]
     """The tenant's display name: not empty, one line without control characters, at most
     255 characters; a change is a PUT, in place."""
     adopt_existing: Annotated[
         bool,
-        Input(boolean, example="adopt_existing=True to take over a slug this reseller already has"),
+        Input(boolean, example=True, note="to take over a slug this reseller already has"),
     ] = False
     """Take over the tenant when this reseller account already has the slug, instead of
     failing on 409 (slug taken)."""

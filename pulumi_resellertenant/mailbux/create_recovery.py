@@ -23,6 +23,7 @@ from pulumi_resellertenant.core.transport import (
     Deadline,
     Gathering,
     Listing,
+    Naming,
     RateLimitedError,
     ResellerTenantError,
     ServerError,
@@ -81,8 +82,10 @@ class CreateRecovery:
         listing: ListingOf,
         log: logging.Logger,
         deadline: Deadline,
+        naming: Naming,
     ) -> None:
         self._client = client
+        self._naming = naming
         self._quota_gb = quota_gb
         self._listing = listing
         self._log = log
@@ -147,7 +150,7 @@ class CreateRecovery:
                     tenant.tenant_username,
                 )
                 return tenant
-        raise _undecided(lost, candidates, known_before=before is not None) from lost
+        raise _undecided(lost, candidates, self._naming, known_before=before is not None) from lost
 
     def after_committed_answer(self, answer: ApiError) -> MailbuxTenant:
         """The tenant a POST answered with success made, although its answer could not be
@@ -178,10 +181,12 @@ class CreateRecovery:
                 f"the API created a tenant (POST {answer.path} succeeded) "
                 f"but its answer could not be read ({answer.message}) and the tenant list did "
                 "not show a new tenant before the deadline: do not run `pulumi up` again "
-                "before `pulumi-resellertenant reconcile` lists it; then set adopt_tenant_id "
-                "to its id"
+                "before `pulumi-resellertenant reconcile` lists it; then set "
+                f"{self._naming.field('adopt_tenant_id')} to its id"
             ) from answer
-        raise _undecided(answer, candidates, known_before=before is not None) from answer
+        raise _undecided(
+            answer, candidates, self._naming, known_before=before is not None
+        ) from answer
 
     def _new_tenants(self, before: Collection[str] | None) -> list[MailbuxTenant]:
         """The unclaimed tenants of this create's quota that a new listing shows and
@@ -256,7 +261,7 @@ def _tenant_of(created: CreatedTenant, tenant_id: str) -> MailbuxTenant:
 
 
 def _undecided(
-    lost: ApiError, candidates: list[MailbuxTenant], *, known_before: bool
+    lost: ApiError, candidates: list[MailbuxTenant], naming: Naming, *, known_before: bool
 ) -> ResellerTenantError:
     """A lost create answer this run cannot resolve: name the candidates and the way out."""
     if not candidates:
@@ -269,7 +274,7 @@ def _undecided(
     why = "appeared meanwhile" if known_before else "could be the one it made"
     return ResellerTenantError(
         f"the answer to the create POST was lost ({lost.message}); tenants {names} {why}, so "
-        "which one it made cannot be told: set adopt_tenant_id to the one this resource made "
-        "(its one-time password is lost) and terminate any other; "
+        f"which one it made cannot be told: set {naming.field('adopt_tenant_id')} to the one "
+        "this resource made (its one-time password is lost) and terminate any other; "
         "`python -m pulumi_resellertenant reconcile` lists the tenants no stack manages"
     )

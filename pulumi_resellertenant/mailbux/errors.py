@@ -1,27 +1,34 @@
 """Mailbux's own error codes: the classes they raise and what to do about each.
 
 They reach the core through ``MAILBUX.error_codes`` (the mapping) and each class's ``fix``
-(the hint a failed operation shows).
+(the hint a failed operation shows; ``fix_in`` when it names an input, in the face's naming).
 """
 
 from __future__ import annotations
 
+from pulumi_resellertenant.apis import MAILBUX
 from pulumi_resellertenant.core.transport import (
     ApiResponseError,
     InvalidRequestError,
+    Naming,
     PermissionDeniedError,
 )
 
 __all__ = [
     "ERROR_CODES",
-    "QUOTA_FIX",
     "PlanUpgradeRequiredError",
     "QuotaExceededError",
     "TenantLimitError",
+    "quota_fix",
 ]
 
-QUOTA_FIX = "lower quota_gb, free quota from other tenants or extend the reseller pool"
-"""What to do when the pool cannot cover a quota: said the same way wherever it shows."""
+
+def quota_fix(naming: Naming) -> str:
+    """What to do when the pool cannot cover a quota: said the same way wherever it shows."""
+    return (
+        f"lower {naming.field('quota_gb')}, free quota from other tenants or extend the "
+        "reseller pool"
+    )
 
 
 class PlanUpgradeRequiredError(PermissionDeniedError):
@@ -33,10 +40,10 @@ class PlanUpgradeRequiredError(PermissionDeniedError):
 class QuotaExceededError(InvalidRequestError):
     """422 QUOTA_EXCEEDED: the requested quota exceeds the reseller's available quota."""
 
-    fix = (
-        f"{QUOTA_FIX[0].upper()}{QUOTA_FIX[1:]}; "
-        "mailbux.get_reseller_overview() shows what is available"
-    )
+    def fix_in(self, naming: Naming) -> str:
+        fix = quota_fix(naming)
+        overview = naming.function(MAILBUX.namespace, "get_reseller_overview")
+        return f"{fix[0].upper()}{fix[1:]}; {overview} shows what is available"
 
 
 class TenantLimitError(InvalidRequestError):

@@ -33,7 +33,7 @@ from pulumi_resellertenant.core.transport import (
 
 from .client import MailbuxClient
 from .create_recovery import CreateRecovery, is_provisional
-from .errors import QUOTA_FIX, QuotaExceededError
+from .errors import QuotaExceededError, quota_fix
 from .models import MailbuxTenant
 from .quota_budget import QuotaOverviewUnavailable, budget_for
 from .tenant_models import MailbuxTenantArgs, MailbuxTenantState
@@ -97,8 +97,9 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
         return [
             (
                 "quota_gb",
-                f"quota_gb={new.quota_gb} takes {increase} GB more from the Mailbux reseller "
-                f"pool, which has {claim.available_gb:g} GB available{others}: {QUOTA_FIX} "
+                f"{self.naming.assign('quota_gb', new.quota_gb)} takes {increase} GB more from "
+                f"the Mailbux reseller pool, which has {claim.available_gb:g} GB "
+                f"available{others}: {quota_fix(self.naming)} "
                 "(the API would refuse with QUOTA_EXCEEDED)",
             )
         ]
@@ -121,7 +122,7 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
         def listing(*, taken_after: float | None, gathering: Gathering | None = None) -> Any:
             return self.listing(client, deadline, taken_after=taken_after, gathering=gathering)
 
-        recovery = CreateRecovery(client, args.quota_gb, listing, self.log, deadline)
+        recovery = CreateRecovery(client, args.quota_gb, listing, self.log, deadline, self.naming)
         recovery.take_baseline()
 
         def post() -> Created[State]:
@@ -129,7 +130,9 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
                 try:
                     created = client.create_tenant(args.quota_gb, deadline=deadline)
                 except QuotaExceededError as error:
-                    raise _with_available_quota(client, error, args.quota_gb, deadline) from error
+                    raise self._with_available_quota(
+                        client, error, args.quota_gb, deadline
+                    ) from error
                 tenant = recovery.created_tenant(created)
             password = created.tenant_password.get_secret_value()
             return Created(_state(tenant, args, password=password, fallback_quota=created.quota_gb))
@@ -150,9 +153,10 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
     ) -> State:
         tenant = self.listed(tenant_id, client, deadline)
         if tenant is None or tenant.gone:
+            lister = self.naming.function(self.spec.namespace, "list_tenants")
             raise InvalidInputError(
-                f"adopt_tenant_id {tenant_id!r} is not a tenant of this Mailbux reseller "
-                "account: mailbux.list_tenants() lists the ids you can adopt"
+                f"{self.naming.field('adopt_tenant_id')} {tenant_id!r} is not a tenant of this "
+                f"Mailbux reseller account: {lister} lists the ids you can adopt"
             )
         self.log.warning(
             "Mailbux tenant %s (%s) adopted: its password was shown only when it was created, "
@@ -170,7 +174,7 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
         try:
             answer = client.update_quota(state.tenant_id, args.quota_gb, deadline=deadline)
         except QuotaExceededError as error:
-            raise _with_available_quota(client, error, args.quota_gb, deadline) from error
+            raise self._with_available_quota(client, error, args.quota_gb, deadline) from error
         return (
             _refreshed(state, answer)
             if answer
@@ -253,7 +257,36 @@ class MailbuxLifecycle(TenantLifecycle[Args, State, MailbuxClient]):
         quota = props.get("quota_gb")
         if isinstance(quota, float) and quota.is_integer():
             quota = int(quota)  # as the user wrote it: numbers arrive as floats
-        return f"tenant (quota_gb={quota})"
+        return f"tenant ({self.naming.field('quota_gb')}={quota})"
+
+    def _with_available_quota(
+        self,
+        client: MailbuxClient,
+        error: QuotaExceededError,
+        requested_gb: int,
+        deadline: Deadline,
+    ) -> QuotaExceededError:
+        """The API's refusal with the requested and the available quota, when its own message
+        does not give them, so the user sees both numbers in one line."""
+        if str(requested_gb) in error.message:
+            return error
+        figures = f"requested {self.naming.assign('quota_gb', requested_gb)}"
+        try:
+            available = client.get_reseller_overview(deadline=deadline).quota_available_gb
+        except ApiError:
+            available = None
+        if available is not None:
+            figures += f", {available:g} GB available in the reseller pool"
+        return QuotaExceededError(
+            f"{error.message.rstrip('. ')} ({figures})",
+            api=error.api,
+            method=error.method,
+            path=error.path,
+            status=error.status,
+            code=error.code,
+            field_errors=error.field_errors,
+            retry_after=error.retry_after,
+        )
 
 
 def _state(
@@ -293,30 +326,4 @@ def _refreshed(state: State, tenant: MailbuxTenant) -> State:
             "suspended": tenant.suspended,
             "email_count": tenant.email_count,
         }
-    )
-
-
-def _with_available_quota(
-    client: MailbuxClient, error: QuotaExceededError, requested_gb: int, deadline: Deadline
-) -> QuotaExceededError:
-    """The API's refusal with the requested and the available quota, when its own message
-    does not give them, so the user sees both numbers in one line."""
-    if str(requested_gb) in error.message:
-        return error
-    figures = f"requested quota_gb={requested_gb}"
-    try:
-        available = client.get_reseller_overview(deadline=deadline).quota_available_gb
-    except ApiError:
-        available = None
-    if available is not None:
-        figures += f", {available:g} GB available in the reseller pool"
-    return QuotaExceededError(
-        f"{error.message.rstrip('. ')} ({figures})",
-        api=error.api,
-        method=error.method,
-        path=error.path,
-        status=error.status,
-        code=error.code,
-        field_errors=error.field_errors,
-        retry_after=error.retry_after,
     )

@@ -16,8 +16,9 @@ from pulumi_resellertenant.core.lifecycle import (
     optional_id,
     positive_whole_number,
 )
-from pulumi_resellertenant.core.transport import shown
+from pulumi_resellertenant.core.transport import Naming, shown
 
+from .client import MAILBUX
 from .models import MAX_QUOTA_GB, tenant_id_problem
 
 __all__ = ["DELETION_POLICIES", "MailbuxTenantArgs", "MailbuxTenantState"]
@@ -35,12 +36,17 @@ def _tenant_id(value: Any) -> str | None:
     return text
 
 
+def _lister(naming: Naming) -> str:
+    return naming.function(MAILBUX.namespace, "list_tenants")
+
+
 class MailbuxTenantArgs(TenantArgs):
     quota_gb: Annotated[
         int,
         Input(
             positive_whole_number,
-            example="quota_gb=5 (gigabytes)",
+            example=5,
+            note="(gigabytes)",
             maximum=MAX_QUOTA_GB,
             unit=" GB per tenant",
         ),
@@ -51,14 +57,15 @@ class MailbuxTenantArgs(TenantArgs):
         str,
         Input(
             one_of(*DELETION_POLICIES),
-            example='deletion_policy="suspend" to keep the tenant on delete',
+            example="suspend",
+            note="to keep the tenant on delete",
         ),
     ] = "terminate"
     """What delete does: "terminate" (the default) removes the tenant and all its mail;
     "suspend" only suspends it and keeps its data."""
     adopt_tenant_id: Annotated[
         str | None,
-        Input(_tenant_id, example='adopt_tenant_id="42" (an id from mailbux.list_tenants())'),
+        Input(_tenant_id, example="42", note=lambda naming: f"(an id from {_lister(naming)})"),
     ] = None
     """The id of an existing tenant of this reseller account to take over instead of
     creating one (its password stays unknown); naming another id replaces the tenant."""

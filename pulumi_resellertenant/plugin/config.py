@@ -9,8 +9,7 @@ fallback (``MAILBUX_API_KEY``): ``load_settings`` does the rest, so the rules ar
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import SecretStr
@@ -18,9 +17,9 @@ from pydantic import SecretStr
 from pulumi_resellertenant.apis import plugin_setting
 from pulumi_resellertenant.core.transport import SETTING_KEYS, ApiSettings, ApiSpec, env_var
 
-from .names import PACKAGE, camel, function_token
+from .names import PACKAGE
 
-__all__ = ["ProviderConfig", "config_variables", "plugin_wording", "setting_description"]
+__all__ = ["ProviderConfig", "config_variables", "setting_description"]
 
 
 def variable(spec: ApiSpec, key: str) -> str:
@@ -111,23 +110,3 @@ class ProviderConfig:
 
     def __repr__(self) -> str:
         return f"ProviderConfig(keys={sorted(self._values)})"  # never the values
-
-
-def _invoke(spec: ApiSpec) -> Callable[[re.Match[str]], str]:
-    """``mailbux.list_tenants()`` -> ``resellertenant:mailbux:listTenants``."""
-    return lambda match: function_token(spec.namespace, camel(match[1]))
-
-
-def plugin_wording(message: str, *specs: ApiSpec, fields: Iterable[str] = ()) -> str:
-    """A message in the plugin's own terms: the dynamic resources' stack config
-    (``mailbux:apiKey``) as ``resellertenant:mailbuxApiKey``, their functions
-    (``mailbux.list_tenants()``) as invokes, input names (``quota_gb``) in camelCase, and
-    Python's ``True``/``False`` as ``true``/``false``."""
-    for spec in specs:
-        for key in SETTING_KEYS.values():
-            pattern = rf"(?<![\w:]){re.escape(spec.namespace)}:{key}\b"
-            message = re.sub(pattern, f"{PACKAGE}:{variable(spec, key)}", message)
-        message = re.sub(rf"\b{re.escape(spec.namespace)}\.(\w+)\(\)", _invoke(spec), message)
-    for name in sorted({f for f in fields if "_" in f}, key=len, reverse=True):
-        message = re.sub(rf"(?<![\w.:/]){re.escape(name)}\b", camel(name), message)
-    return re.sub(r"\b(\w+)=(True|False)\b", lambda m: f"{m[1]}={m[2].lower()}", message)

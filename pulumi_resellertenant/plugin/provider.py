@@ -52,12 +52,12 @@ from pulumi_resellertenant.core.transport import (
     shared_clients,
 )
 
-from .config import ProviderConfig, plugin_wording
+from .config import ProviderConfig
 from .engine_log import current_urn
 from .functions import FUNCTIONS
-from .names import camel
+from .names import PLUGIN, camel
 from .schema import schema_json
-from .tenants import TENANTS, TenantKind, by_token
+from .tenants import TenantKind, by_token
 from .values import plain, plain_props, property_props, secret_keys
 
 __all__ = ["ResellerTenantProvider"]
@@ -99,10 +99,7 @@ class ResellerTenantProvider(Provider):
         secret = secret_keys(request.new_inputs, names)
         return CheckResponse(
             inputs=property_props(checked.inputs, secret),
-            failures=[
-                CheckFailure(camel(f), plugin_wording(r, kind.lifecycle.spec, fields=names))
-                for f, r in checked.failures
-            ],
+            failures=[CheckFailure(camel(field), reason) for field, reason in checked.failures],
         )
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
@@ -201,7 +198,7 @@ class ResellerTenantProvider(Provider):
     # --- plumbing ------------------------------------------------------------------------
 
     def _client(self, client_class: type[ApiClient]) -> ApiClient:
-        settings = load_settings(client_class.spec, self._config.lookup)
+        settings = load_settings(client_class.spec, self._config.lookup, naming=PLUGIN)
         return self._clients.get(client_class, settings)
 
     def _face(self, kind: TenantKind) -> TenantFace:
@@ -224,19 +221,11 @@ class ResellerTenantProvider(Provider):
 
     @staticmethod
     def _explained(spec: ApiSpec, operation: str, run: Callable[[], T]) -> T:
-        specs = [kind.lifecycle.spec for kind in TENANTS.values()]
-        fields = {
-            name for kind in TENANTS.values() for name in kind.lifecycle.state_model.model_fields
-        }
         try:
             return run()
-        except TenantOperationError as error:
-            raise TenantOperationError(
-                plugin_wording(str(error), *specs, fields=fields), error.cause
-            ) from error
+        except TenantOperationError:
+            raise  # a tenant operation's one line, already in the plugin's names
         except ResellerTenantError as error:
             # A function's failure: the same one line, named after the function.
-            message = failure_message(spec, "run", operation, error)
-            raise TenantOperationError(
-                plugin_wording(message, *specs, fields=fields), error
-            ) from error
+            message = failure_message(spec, "run", operation, error, naming=PLUGIN)
+            raise TenantOperationError(message, error) from error

@@ -13,7 +13,6 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .config import plugin_wording
 from .names import camel
 
 __all__ = [
@@ -51,12 +50,19 @@ def required(model: type[BaseModel]) -> list[str]:
     return [camel(name) for name, info in model.model_fields.items() if info.is_required()]
 
 
+_LITERAL = re.compile(r"``([^`]+)``")
+
+
 def schema_description(docstring: str, fields: Iterable[str] = ()) -> str:
-    """A docstring as a schema description: Markdown, its paragraphs unwrapped, reST's
-    double backquotes single, and Python names (``quota_gb``) in the schema's camelCase."""
+    """A docstring as a schema description: Markdown, its paragraphs unwrapped, and reST's
+    double-backquoted literals single-backquoted, those naming one of ``fields``
+    (``quota_gb``) in the schema's camelCase. A docstring marks every name it mentions so."""
     paragraphs = (" ".join(part.split()) for part in re.split(r"\n\s*\n", docstring.strip()))
     text = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
-    return plugin_wording(text.replace("``", "`"), fields=fields)
+    names = set(fields)
+    return _LITERAL.sub(
+        lambda match: f"`{camel(match[1]) if match[1] in names else match[1]}`", text
+    )
 
 
 def properties(model: type[BaseModel], secret: tuple[str, ...] = ()) -> dict[str, Any]:

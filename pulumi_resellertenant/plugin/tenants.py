@@ -8,6 +8,8 @@ from typing import Any
 from pulumi_resellertenant.apis import APIS, Api, api_of
 from pulumi_resellertenant.core.lifecycle import TenantLifecycle
 
+from .names import PLUGIN
+
 __all__ = ["TENANTS", "TenantKind", "by_token"]
 
 
@@ -21,7 +23,8 @@ class TenantKind:
         return self.api.description
 
 
-TENANTS = {api.namespace: TenantKind(api, api.lifecycle()) for api in APIS}
+TENANTS = {api.namespace: TenantKind(api, api.lifecycle(PLUGIN)) for api in APIS}
+"""Each API's lifecycle, speaking the plugin's names."""
 
 
 def by_token(token: str) -> TenantKind:

@@ -12,7 +12,6 @@ against both faces.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -28,15 +27,6 @@ from support.engine_steps import (
     up_create,
 )
 from support.live_tenants import api_call, archive_tenant, mailbux_tenants
-
-
-def said(call: Callable[..., object], *args: Any) -> str:
-    """The one-line error of a failed call, in the dynamic resources' words: the plugin names
-    inputs in camelCase (`quotaGb=1`, `adoptExisting=true`), so one assertion fits both."""
-    line = error_line(call, *args)
-    line = re.sub(r"=(true|false)\b", lambda m: "=" + m[1].capitalize(), line)
-    return re.sub(r"(?<=[a-z])([A-Z])(?=[a-z])", lambda m: "_" + m[1].lower(), line)
-
 
 Serve = Callable[..., Any]
 Case = Callable[[Serve, EmulatorHandle], None]
@@ -132,9 +122,10 @@ def mailbux_refresh_follows_drift_and_forgets_the_gone(serve: Serve, emu: Emulat
 def mailbux_a_refused_key_is_one_line(serve: Serve, emu: EmulatorHandle) -> None:
     server = serve()
     emu.rotate_key("mailbux", "mailbux-local-key", "a-new-key")
-    line = said(server.create, {"quota_gb": 1.0, "suspended": False})
-    assert line.startswith("Mailbux: cannot create tenant (quota_gb=1)")
-    assert "api_key" in line  # the config key to set: mailbux:apiKey, or the plugin's own
+    line = error_line(server.create, {"quota_gb": 1.0, "suspended": False})
+    naming = server.naming  # each face names inputs and settings its own way
+    assert line.startswith(f"Mailbux: cannot create tenant ({naming.assign('quota_gb', 1)})")
+    assert naming.setting("mailbux", "apiKey") in line  # the config key to set
 
 
 def mailbux_create_returns_every_output_with_the_password(
@@ -343,7 +334,7 @@ def archive_a_new_slug_replaces(serve: Serve, emu: EmulatorHandle) -> None:
 def archive_a_taken_slug_is_adopted_only_when_asked(serve: Serve, emu: EmulatorHandle) -> None:
     server = serve()
     up_create(server, {"slug": "taken", "name": "First"})
-    line = said(server.create, {"slug": "taken", "name": "Second", "suspended": False})
+    line = error_line(server.create, {"slug": "taken", "name": "Second", "suspended": False})
     assert line.startswith("Easy Mail Archive: cannot create tenant")
     adopted = up_create(server, {"slug": "taken", "name": "Second", "adopt_existing": True})
     assert adopted.outputs["name"] == "Second"
@@ -413,10 +404,10 @@ def archive_a_lost_answer_with_the_slug_under_another_name_is_not_adopted(
     api_call(emu, "POST", ARCHIVE_TENANTS, json={"slug": "acme-corp", "name": "Somebody Else"})
     server = serve()
     emu.add_fault(method="POST", path=ARCHIVE_TENANTS, status=504, count=1)
-    line = said(server.create, {**ACME, "suspended": False})
+    line = error_line(server.create, {**ACME, "suspended": False})
     assert line.startswith("Easy Mail Archive: cannot create tenant acme-corp")
     assert "is named 'Somebody Else', not 'Acme Corporation'" in line
-    assert "adopt_existing=True" in line
+    assert server.naming.assign("adopt_existing", True) in line
     live = archive_tenant(emu, "acme-corp")
     assert live is not None
     assert live["name"] == "Somebody Else"

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, ClassVar, Self, cast
 
 import grpc
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
@@ -33,7 +33,8 @@ from pulumi.runtime import proto, rpc
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from pulumi_resellertenant.apis import by_namespace
-from pulumi_resellertenant.plugin.names import camel
+from pulumi_resellertenant.core.transport import Naming
+from pulumi_resellertenant.plugin.names import PLUGIN, camel
 from support.emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
 from support.engine_steps import stack_config
 from support.provider_server import (
@@ -214,6 +215,8 @@ class PluginFace:
     server: PluginServer
     namespace: str
     name: str = "plugin"
+    naming: ClassVar[Naming] = PLUGIN
+    """How its messages spell names: camelCase, its own config keys and invoke tokens."""
 
     @property
     def urn(self) -> str:

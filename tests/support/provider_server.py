@@ -25,13 +25,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self, cast
+from typing import Any, ClassVar, Literal, Self, cast
 
 import grpc
 from google.protobuf import struct_pb2
 from pulumi.output import Unknown
 from pulumi.runtime import proto, rpc
 from pulumi.runtime.proto import provider_pb2_grpc
+
+from pulumi_resellertenant.core.transport import PYTHON, Naming
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_KEY = "__provider"
@@ -96,6 +98,9 @@ class ReadOutcome:
 
 class ProviderServer:
     """One `python -m pulumi.dynamic` process serving `provider` (a base64 pickled provider)."""
+
+    naming: ClassVar[Naming] = PYTHON
+    """How its messages spell names: the dynamic resources speak Python."""
 
     def __init__(
         self,

@@ -68,8 +68,8 @@ class ParcelboxClient(ApiClient):
 
 
 class BoxArgs(TenantArgs):
-    code: Annotated[str, Input(non_empty_text, example='code="acme"', replaces=True)]
-    seats: Annotated[int, Input(positive_whole_number, example="seats=10")] = 1
+    code: Annotated[str, Input(non_empty_text, example="acme", replaces=True)]
+    seats: Annotated[int, Input(positive_whole_number, example=10)] = 1
 
 
 class BoxState(TenantState, BoxArgs):

@@ -24,12 +24,10 @@ from pulumi_resellertenant.core.lifecycle._inputs import (
 from pulumi_resellertenant.core.transport._errors import InvalidInputError
 
 SCHEMA = InputSchema(
-    InputField("quota_gb", positive_whole_number, example="quota_gb=5"),
-    InputField("suspended", boolean, example="suspended=True", default=False),
-    InputField(
-        "policy", one_of("terminate", "suspend"), example='policy="suspend"', default="terminate"
-    ),
-    InputField("adopt", optional_id, example='adopt="42"', default=None),
+    InputField("quota_gb", positive_whole_number, example=5),
+    InputField("suspended", boolean, example=True, default=False),
+    InputField("policy", one_of("terminate", "suspend"), example="suspend", default="terminate"),
+    InputField("adopt", optional_id, example="42", default=None),
 )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from pulumi_resellertenant.core.faces import _engine_errors as engine_errors
 from pulumi_resellertenant.core.lifecycle._operation_errors import default_hint, failure_message
+from pulumi_resellertenant.core.transport import PYTHON
 from pulumi_resellertenant.core.transport._errors import (
     AuthenticationError,
     ConfigurationError,
@@ -40,7 +41,7 @@ def test_message_names_api_operation_tenant_status_code_and_message() -> None:
         code="QUOTA_EXCEEDED",
         **WHERE,
     )
-    line = failure_message(MAILBUX, "create", "tenant (quota_gb=50)", error)
+    line = failure_message(MAILBUX, "create", "tenant (quota_gb=50)", error, naming=PYTHON)
     assert line.startswith(
         "Mailbux: cannot create tenant (quota_gb=50): 422 QUOTA_EXCEEDED: "
         "Requested quota (50 GB) exceeds available quota (10 GB) (POST /api/user/tenants). "
@@ -51,22 +52,22 @@ def test_message_names_api_operation_tenant_status_code_and_message() -> None:
 
 def test_message_without_status_or_code() -> None:
     error = TransportError("connection reset", request_sent=False, **WHERE)
-    line = failure_message(MAILBUX, "read", "tenant 7", error)
+    line = failure_message(MAILBUX, "read", "tenant 7", error, naming=PYTHON)
     assert line.startswith("Mailbux: cannot read tenant 7: connection reset (POST")
     assert line.endswith("A temporary failure: run `pulumi up` again")
 
 
 def test_configuration_errors_keep_their_own_fix() -> None:
     error = ConfigurationError("Mailbux API key is not set: run `pulumi config set ...`")
-    line = failure_message(MAILBUX, "delete", "tenant 7", error)
+    line = failure_message(MAILBUX, "delete", "tenant 7", error, naming=PYTHON)
     assert line == f"Mailbux: cannot delete tenant 7: {error}"
 
 
 def test_an_explicit_hint_wins() -> None:
     error = ConflictError("taken", status=409, **WHERE)
-    assert failure_message(EASYMAILARCHIVE, "create", "tenant x", error, "Adopt it").endswith(
-        "(POST /api/user/tenants). Adopt it"
-    )
+    assert failure_message(
+        EASYMAILARCHIVE, "create", "tenant x", error, "Adopt it", naming=PYTHON
+    ).endswith("(POST /api/user/tenants). Adopt it")
 
 
 @pytest.mark.parametrize(
@@ -86,13 +87,13 @@ def test_an_explicit_hint_wins() -> None:
     ],
 )
 def test_default_hints(error: ResellerTenantError, fragment: str) -> None:
-    hint = default_hint(MAILBUX, error)
+    hint = default_hint(MAILBUX, error, PYTHON)
     assert hint is not None
     assert fragment in hint
 
 
 def test_api_key_env_var_is_named_for_authentication_errors() -> None:
-    hint = default_hint(EASYMAILARCHIVE, AuthenticationError("no", status=401, **WHERE))
+    hint = default_hint(EASYMAILARCHIVE, AuthenticationError("no", status=401, **WHERE), PYTHON)
     assert hint is not None
     assert "EASYMAILARCHIVE_API_KEY" in hint
 
@@ -100,7 +101,7 @@ def test_api_key_env_var_is_named_for_authentication_errors() -> None:
 def test_a_refused_key_names_run_program_for_refresh_and_destroy() -> None:
     # Under the real engine refresh and destroy configure the provider with the settings of
     # the last `pulumi up`: a rotated key reaches them only with --run-program.
-    hint = default_hint(MAILBUX, AuthenticationError("no", status=401, **WHERE))
+    hint = default_hint(MAILBUX, AuthenticationError("no", status=401, **WHERE), PYTHON)
     assert hint is not None
     assert "`pulumi refresh` and `pulumi destroy` with --run-program" in hint
 

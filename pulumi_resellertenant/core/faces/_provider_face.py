@@ -82,11 +82,12 @@ class TenantFace:
 
     def check(self, olds: Props, news: Props) -> CheckedInputs:
         schema = self.lifecycle.args_model.input_schema()
-        outcome = schema.check(news)
+        naming = self.lifecycle.naming
+        outcome = schema.check(news, naming)
         failures = outcome.failures
         if not failures:
             new, unknown = self._partial_args(outcome.inputs)
-            old = self._partial_args(schema.check(olds).inputs)[0] if olds else None
+            old = self._partial_args(schema.check(olds, naming).inputs)[0] if olds else None
             failures = self.explained(
                 "check",
                 self.lifecycle.describe(news),
@@ -162,7 +163,7 @@ class TenantFace:
     def args(self, props: Props) -> Any:
         """Typed Args of checked inputs; raises InvalidInputError naming any bad field."""
         model = self.lifecycle.args_model
-        return model.model_validate(model.input_schema().parse(props))
+        return model.model_validate(model.input_schema().parse(props, self.lifecycle.naming))
 
     def _partial_args(self, checked: Props) -> tuple[Any, frozenset[str]]:
         """Args of checked inputs that may hold unknown values (None in their place)."""
@@ -210,5 +211,7 @@ class TenantFace:
             raise
         except ResellerTenantError as error:
             hint = self.lifecycle.hint(operation, error)
-            message = failure_message(self.lifecycle.spec, operation, tenant, error, hint)
+            message = failure_message(
+                self.lifecycle.spec, operation, tenant, error, hint, naming=self.lifecycle.naming
+            )
             raise TenantOperationError(message, error) from error

@@ -16,13 +16,14 @@ from typing import Any
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from pulumi_resellertenant.core.transport import InvalidInputError, shown
+from pulumi_resellertenant.core.transport import PYTHON, InvalidInputError, Naming, shown
 
 __all__ = [
     "UNKNOWN",
     "InputField",
     "InputProblem",
     "InputSchema",
+    "Note",
     "at_most",
     "boolean",
     "is_unknown",
@@ -136,6 +137,9 @@ def optional_id(value: Any) -> str | None:
 
 _REQUIRED: Any = object()
 
+Note = str | Callable[[Naming], str]
+"""What follows an example (``(gigabytes)``); a function of the naming when it names one."""
+
 
 @dataclass(frozen=True)
 class InputField:
@@ -143,15 +147,20 @@ class InputField:
 
     name: str
     parse: Callable[[Any], Any]
-    example: str
+    example: Any
+    """A good value, as the user would write it: ``5``, ``"suspend"``, ``True``."""
+    note: Note = ""
     default: Any = _REQUIRED
 
     @property
     def required(self) -> bool:
         return self.default is _REQUIRED
 
-    def reason(self, problem: str) -> str:
-        return f"{self.name} {problem}; for example {self.example}"
+    def reason(self, problem: str, naming: Naming = PYTHON) -> str:
+        """``quota_gb must be ...; for example quota_gb=5 (gigabytes)``, in ``naming``."""
+        note = self.note(naming) if callable(self.note) else self.note
+        example = naming.assign(self.name, self.example) + (f" {note}" if note else "")
+        return f"{naming.field(self.name)} {problem}; for example {example}"
 
 
 @dataclass(frozen=True)
@@ -168,8 +177,9 @@ class InputSchema:
     def __init__(self, *fields: InputField) -> None:
         self.fields = {field.name: field for field in fields}
 
-    def check(self, props: Mapping[str, Any]) -> CheckOutcome:
-        """Validate every known value; unknown values pass through untouched."""
+    def check(self, props: Mapping[str, Any], naming: Naming = PYTHON) -> CheckOutcome:
+        """Validate every known value; unknown values pass through untouched. Reasons name
+        the fields in ``naming``."""
         inputs: dict[str, Any] = {}
         failures: list[tuple[str, str]] = []
         for name, field in self.fields.items():
@@ -179,25 +189,25 @@ class InputSchema:
                 continue
             if value is None:
                 if field.required:
-                    failures.append((name, field.reason("is required")))
+                    failures.append((name, field.reason("is required", naming)))
                 elif field.default is not None:
                     inputs[name] = field.default
                 continue
             try:
                 parsed = field.parse(value)
             except InputProblem as problem:
-                failures.append((name, field.reason(str(problem))))
+                failures.append((name, field.reason(str(problem), naming)))
                 continue
             if parsed is not None:
                 inputs[name] = parsed
         return CheckOutcome(inputs, failures)
 
-    def parse(self, props: Mapping[str, Any]) -> dict[str, Any]:
+    def parse(self, props: Mapping[str, Any], naming: Naming = PYTHON) -> dict[str, Any]:
         """Typed values of checked inputs, every field present; raises InvalidInputError."""
-        outcome = self.check(props)
+        outcome = self.check(props, naming)
         unknown = [name for name, value in outcome.inputs.items() if is_unknown(value)]
         problems = [reason for _, reason in outcome.failures]
-        problems += [f"{name} is not known yet" for name in unknown]
+        problems += [f"{naming.field(name)} is not known yet" for name in unknown]
         if problems:
             raise InvalidInputError("; ".join(problems))
         return {name: outcome.inputs.get(name) for name in self.fields}

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
 
 from pulumi_resellertenant.core.transport import (
+    PYTHON,
     ApiClient,
     ApiError,
     ApiSpec,
     Deadline,
     Gathering,
     Listing,
+    Naming,
     NotFoundError,
     ResellerTenantError,
 )
@@ -51,11 +53,17 @@ class TenantLifecycle(Generic[A, S, C]):
     """Create, read, update and delete one API's tenants as typed values. A subclass names
     its Args, State and client once, as its type parameters:
     ``class BoxLifecycle(TenantLifecycle[BoxArgs, BoxState, BoxClient])``.
+
+    ``naming`` is how its messages spell inputs, settings and functions: the face that
+    builds the lifecycle passes its own (the dynamic resources use Python's).
     """
 
     args_model: ClassVar[type[TenantArgs]]
     state_model: ClassVar[type[TenantState]]
     client_class: ClassVar[type[ApiClient]]
+
+    def __init__(self, naming: Naming = PYTHON) -> None:
+        self.naming = naming
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -126,11 +134,12 @@ class TenantLifecycle(Generic[A, S, C]):
         return name in self.args_model.replacing()
 
     def describe(self, props: Mapping[str, Any], id_: str | None = None) -> str:
-        """How messages name the tenant."""
+        """How messages name the tenant (in ``self.naming``)."""
         return f"tenant {id_}" if id_ else "tenant"
 
     def hint(self, operation: str, error: ResellerTenantError) -> str | None:
-        """An API-specific hint for this failure; None for the default one."""
+        """An API-specific hint for this failure (in ``self.naming``); None for the default
+        one."""
         return None
 
     # --- what every API does the same way ------------------------------------------------

@@ -10,6 +10,7 @@ from pulumi_resellertenant.core.transport import (
     AuthenticationError,
     DeadlineExceededError,
     InvalidRequestError,
+    Naming,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
@@ -40,9 +41,11 @@ def failure_message(
     tenant: str,
     error: ResellerTenantError,
     hint: str | None = None,
+    *,
+    naming: Naming,
 ) -> str:
     """``<API>: cannot <operation> <tenant>: <status> <CODE>: <message> (<METHOD> <path>).
-    <hint>``"""
+    <hint>``, the hint in ``naming``."""
     head = f"{spec.display_name}: cannot {operation} {tenant}"
     if isinstance(error, ApiError):
         status = str(error.status) if error.status is not None else ""
@@ -52,20 +55,24 @@ def failure_message(
         text += f" ({error.method} {error.path})"
     else:
         text = f"{head}: {str(error).rstrip('. ')}"
-    hint = hint if hint is not None else default_hint(spec, error)
+    hint = hint if hint is not None else default_hint(spec, error, naming)
     return f"{text}. {hint}" if hint else text
 
 
-def default_hint(spec: ApiSpec, error: ResellerTenantError) -> str | None:
+def default_hint(spec: ApiSpec, error: ResellerTenantError, naming: Naming) -> str | None:
     """What the user can do about an error, when the error alone does not say."""
-    ns = spec.namespace
-    if isinstance(error, ApiResponseError) and error.fix:
-        return error.fix  # an API's own error class knows best
+
+    def setting(key: str) -> str:
+        return naming.setting(spec.namespace, key)
+
+    fix = error.fix_in(naming) if isinstance(error, ApiResponseError) else None
+    if fix:
+        return fix  # an API's own error class knows best
     if isinstance(error, AuthenticationError):
         # The engine runs refresh and destroy with the provider settings it recorded at the
         # last `pulumi up`, so a key changed since then reaches them only with --run-program.
         return (
-            f"Check the API key: `pulumi config set --secret {ns}:apiKey <key>` "
+            f"Check the API key: `pulumi config set --secret {setting('apiKey')} <key>` "
             f"or the environment variable {env_var(spec, 'apiKey')}; after changing it in "
             "stack config, run `pulumi refresh` and `pulumi destroy` with --run-program "
             "(without it they use the settings of the last `pulumi up`)"
@@ -81,15 +88,15 @@ def default_hint(spec: ApiSpec, error: ResellerTenantError) -> str | None:
         return "Correct the input the API named"
     if isinstance(error, RateLimitedError):
         return (
-            f"The API kept rate limiting this key: lower {ns}:requestsPerMinute, "
+            f"The API kept rate limiting this key: lower {setting('requestsPerMinute')}, "
             "or run the same command again with --parallel 2"
         )
     if isinstance(error, DeadlineExceededError):
-        return f"Raise {ns}:operationTimeout (seconds) or try again"
+        return f"Raise {setting('operationTimeout')} (seconds) or try again"
     if isinstance(error, ServerError | TransportError):
         if error.outcome_unknown:
             return "The change may have been applied: run `pulumi refresh` before trying again"
         return "A temporary failure: run `pulumi up` again"
     if isinstance(error, UnexpectedResponseError):
-        return f"The API answered in a way this provider cannot read: check {ns}:baseUrl"
+        return f"The API answered in a way this provider cannot read: check {setting('baseUrl')}"
     return None

@@ -20,7 +20,7 @@ from pydantic_core import PydanticUndefined
 
 from pulumi_resellertenant.core.transport import ResellerTenantError
 
-from ._inputs import InputField, InputSchema, at_most, boolean, one_line
+from ._inputs import InputField, InputSchema, Note, at_most, boolean, one_line
 
 __all__ = ["Input", "Output", "TenantArgs", "TenantState"]
 
@@ -28,12 +28,13 @@ __all__ = ["Input", "Output", "TenantArgs", "TenantState"]
 @dataclass(frozen=True)
 class Input:
     """How ``check`` takes one input from the engine: ``parse`` the loose value (floats,
-    strings) into the typed one or raise ``InputProblem``; ``example`` shows a good value.
-    The limits, when set, apply to the parsed value, so ``check`` refuses at preview what
-    no API should be sent."""
+    strings) into the typed one or raise ``InputProblem``; ``example`` is a good value
+    (``note`` follows it in a refusal). The limits, when set, apply to the parsed value, so
+    ``check`` refuses at preview what no API should be sent."""
 
     parse: Callable[[Any], Any]
-    example: str
+    example: Any
+    note: Note = ""
     replaces: bool = False
     """A change makes a new tenant (the old one is deleted)."""
     max_length: int | None = None
@@ -92,7 +93,7 @@ class TenantArgs(BaseModel):
         return frozenset(name for name, meta in _input_fields(cls).items() if meta.replaces)
 
 
-_SUSPENDED = Input(boolean, example="suspended=True")
+_SUSPENDED = Input(boolean, example=True)
 
 
 def _input_fields(cls: type[TenantArgs]) -> dict[str, Input]:
@@ -114,7 +115,7 @@ def _schema(cls: type[TenantArgs]) -> InputSchema:
     for name, meta in _input_fields(cls).items():
         default = cls.model_fields[name].default
         extra = {} if default is PydanticUndefined else {"default": default}
-        fields.append(InputField(name, meta.parser(), example=meta.example, **extra))
+        fields.append(InputField(name, meta.parser(), meta.example, meta.note, **extra))
     return InputSchema(*fields)
 
 

@@ -30,12 +30,14 @@ from ._errors import (
 from ._http import HttpClient
 from ._listings import Gathering, Listing, Listings
 from ._models import Answer, PositiveWholeNumber, WholeNumber, build_request, parse_answer
+from ._naming import PYTHON, Naming
 from ._settings import SETTING_KEYS, ApiSettings, ApiSpec, ConfigLookup, env_var, load_settings
 from ._shown import MAX_SHOWN, shown
 
 __all__ = [
     "GONE_STATUSES",
     "MAX_SHOWN",
+    "PYTHON",
     "SETTING_KEYS",
     "AccountTenant",
     "Answer",
@@ -58,6 +60,7 @@ __all__ = [
     "InvalidRequestError",
     "Listing",
     "Listings",
+    "Naming",
     "NotFoundError",
     "PermissionDeniedError",
     "PositiveWholeNumber",

@@ -32,6 +32,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from ._naming import Naming
+
 __all__ = [
     "ApiError",
     "ApiResponseError",
@@ -110,6 +112,10 @@ class ApiResponseError(ApiError):
 
     fix: ClassVar[str | None] = None
     """What the user can do, for an API's own error classes; None: the core's hint."""
+
+    def fix_in(self, naming: Naming) -> str | None:
+        """``fix`` in a face's spelling; a class whose fix names an input overrides this."""
+        return self.fix
 
     def __init__(
         self,

@@ -360,7 +360,7 @@ def _content_type(response: httpx.Response) -> str:
 def _default_limiter(settings: ApiSettings) -> RateLimiter:
     """The account's shared limiter: machine-local, or in Redis when a URL is set."""
     redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
-    setting = f"{settings.spec.namespace}:redisUrl"
+    setting = settings.naming.setting(settings.spec.namespace, "redisUrl")
     try:
         return shared_rate_limiter(
             settings.account,

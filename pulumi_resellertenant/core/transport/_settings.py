@@ -21,11 +21,20 @@ from types import MappingProxyType
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    InstanceOf,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 
 from pulumi_resellertenant.core.pacing import Account
 
 from ._errors import ApiResponseError, ConfigurationError
+from ._naming import PYTHON, Naming
 
 __all__ = [
     "SETTING_KEYS",
@@ -83,6 +92,8 @@ class ApiSettings(BaseModel):
     redis_url: SecretStr | None = None
     """A Redis server that holds the pacing window, for deploying from several machines with
     one key (``redis://``, ``rediss://`` or ``unix://``); a secret, as it may hold a password."""
+    naming: InstanceOf[Naming] = PYTHON
+    """How messages name these settings: the spelling of the face that read them."""
 
     @functools.cached_property  # frozen, and asked for by every operation
     def account(self) -> Account:
@@ -144,6 +155,7 @@ def load_settings(
     spec: ApiSpec,
     config: ConfigLookup | None = None,
     environ: Mapping[str, str] | None = None,
+    naming: Naming = PYTHON,
 ) -> ApiSettings:
     """Build settings from stack config, then the environment, then the defaults.
 
@@ -155,23 +167,24 @@ def load_settings(
         "spec": spec,
         "base_url": spec.default_base_url,
         "requests_per_minute": spec.requests_per_minute,
+        "naming": naming,
     }
     sources: dict[str, str] = {}
-    for field, qualified, variable in _sources(spec):
+    for field, key, qualified, variable in _sources(spec):
         value = config(qualified) if config is not None else None
         if value is None or value == "":
             value = env.get(variable) or None
             if value is not None:
                 sources[field] = f"environment variable {variable}"
         else:
-            sources[field] = f"stack config {qualified}"
+            sources[field] = f"stack config {naming.setting(spec.namespace, key)}"
         if value is not None:
             values[field] = value
 
     if "api_key" not in values:
         raise ConfigurationError(
             f"{spec.display_name} API key is not set: run "
-            f"`pulumi config set --secret {spec.namespace}:apiKey <key>` "
+            f"`pulumi config set --secret {naming.setting(spec.namespace, 'apiKey')} <key>` "
             f"or set the environment variable {env_var(spec, 'apiKey')}"
         )
     try:
@@ -188,11 +201,11 @@ def load_settings(
 
 
 @functools.lru_cache(maxsize=16)
-def _sources(spec: ApiSpec) -> tuple[tuple[str, str, str], ...]:
-    """(setting, its stack config key, its environment variable) of each setting: names
-    built once, not at every operation."""
+def _sources(spec: ApiSpec) -> tuple[tuple[str, str, str, str], ...]:
+    """(setting, its key, its qualified stack config key, its environment variable) of each
+    setting: names built once, not at every operation."""
     return tuple(
-        (field, f"{spec.namespace}:{key}", env_var(spec, key)) for field, key in _KEYS.items()
+        (field, key, f"{spec.namespace}:{key}", env_var(spec, key)) for field, key in _KEYS.items()
     )
 
 
