@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from pulumi_resellertenant.core.transport import Answer, WholeNumber
+from pulumi_resellertenant.core.transport import (
+    Answer,
+    InputProblem,
+    WholeNumber,
+    chain,
+    non_empty_text,
+    one_line,
+    shown,
+)
 
 __all__ = [
     "MAX_NAME_LENGTH",
@@ -19,7 +28,9 @@ __all__ = [
     "TenantUsage",
     "UpdateTenantRequest",
     "api_slug_problem",
+    "name_rule",
     "slug_problem",
+    "slug_rule",
 ]
 
 SLUG_MIN_LENGTH = 3
@@ -51,19 +62,37 @@ def slug_problem(slug: str) -> str | None:
     return problem
 
 
+def slug_rule(value: Any) -> str:
+    """A slug for a new tenant (``slug_problem``), as the input check applies it."""
+    if not isinstance(value, str):
+        raise InputProblem(f"must be a string, got {shown(repr(value), 60)}")
+    problem = slug_problem(value)
+    if problem:
+        # A failure is one readable line, however long the refused value.
+        raise InputProblem(f"{problem}, got {shown(repr(value), 60)}")
+    return value
+
+
+name_rule = chain(non_empty_text, one_line(MAX_NAME_LENGTH))
+"""A display name: the input check applies it to ``name``, and the requests to what they
+send."""
+
+
 class CreateTenantRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     slug: str = Field(min_length=1)
-    """The new tenant's unique identifier."""
-    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
+    """The new tenant's unique identifier. The slug rule is the input check's (``slug_rule``)
+    and the API's own: a request carries any slug, so the API's 422 for one reaches the
+    caller as the API worded it."""
+    name: Annotated[str, BeforeValidator(name_rule)]
     """The new tenant's display name."""
 
 
 class UpdateTenantRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
+    name: Annotated[str, BeforeValidator(name_rule)]
     """The tenant's new display name."""
 
 

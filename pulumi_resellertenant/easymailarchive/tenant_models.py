@@ -3,38 +3,21 @@ outputs). The slug is the tenant's id: a new slug is a new tenant."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pulumi_resellertenant.core.lifecycle import (
-    Input,
-    InputProblem,
-    TenantArgs,
-    TenantState,
-    boolean,
-    non_empty_text,
-)
-from pulumi_resellertenant.core.transport import shown
+from pulumi_resellertenant.core.lifecycle import Input, TenantArgs, TenantState
+from pulumi_resellertenant.core.transport import boolean
 
-from .models import MAX_NAME_LENGTH, slug_problem
+from .models import name_rule, slug_rule
 
 __all__ = ["EasyMailArchiveTenantArgs", "EasyMailArchiveTenantState"]
-
-
-def _slug(value: Any) -> str:
-    if not isinstance(value, str):
-        raise InputProblem(f"must be a string, got {shown(repr(value), 60)}")
-    problem = slug_problem(value)
-    if problem:
-        # A failure is one readable line, however long the refused value.
-        raise InputProblem(f"{problem}, got {shown(repr(value), 60)}")
-    return value
 
 
 class EasyMailArchiveTenantArgs(TenantArgs):
     slug: Annotated[
         str,
         Input(
-            _slug,
+            slug_rule,
             example="acme-corp",
             note="(3-48 of a-z, 0-9 and inner hyphens)",
             replaces=True,
@@ -44,7 +27,7 @@ class EasyMailArchiveTenantArgs(TenantArgs):
     and hyphens, no hyphen at either end. A change replaces the tenant."""
     name: Annotated[
         str,
-        Input(non_empty_text, example="Acme Corporation", max_length=MAX_NAME_LENGTH),
+        Input(name_rule, example="Acme Corporation"),
     ]
     """The tenant's display name: not empty, one line without control characters, at most
     255 characters; a change is a PUT, in place."""

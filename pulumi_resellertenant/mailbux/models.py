@@ -22,8 +22,10 @@ from pydantic import (
 from pulumi_resellertenant.core.transport import (
     GONE_STATUSES,
     Answer,
-    PositiveWholeNumber,
     WholeNumber,
+    at_most,
+    chain,
+    positive_whole_number,
 )
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "MailbuxTenant",
     "QuotaUpdateRequest",
     "ResellerOverview",
+    "quota_rule",
     "tenant_id_problem",
 ]
 
@@ -61,7 +64,11 @@ MAX_QUOTA_GB = 10_000
 """A tenant's quota at most, in GB (10 TB). The documents give no limit; this keeps a typo
 (``quota_gb=50000``, ``1e30``) from ever reaching the reseller pool."""
 
-Quota = Annotated[PositiveWholeNumber, Field(le=MAX_QUOTA_GB)]
+quota_rule = chain(positive_whole_number, at_most(MAX_QUOTA_GB, " GB per tenant"))
+"""A quota in GB: the input check applies it to ``quota_gb``, and the requests to what they
+send."""
+
+Quota = Annotated[int, BeforeValidator(quota_rule)]
 
 
 class CreateTenantRequest(BaseModel):

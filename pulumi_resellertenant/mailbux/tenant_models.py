@@ -6,20 +6,11 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import model_validator
 
-from pulumi_resellertenant.core.lifecycle import (
-    Input,
-    InputProblem,
-    Output,
-    TenantArgs,
-    TenantState,
-    one_of,
-    optional_id,
-    positive_whole_number,
-)
-from pulumi_resellertenant.core.transport import Naming, shown
+from pulumi_resellertenant.core.lifecycle import Input, Output, TenantArgs, TenantState
+from pulumi_resellertenant.core.transport import InputProblem, Naming, one_of, optional_id, shown
 
 from .client import MAILBUX
-from .models import MAX_QUOTA_GB, tenant_id_problem
+from .models import quota_rule, tenant_id_problem
 
 __all__ = ["DELETION_POLICIES", "MailbuxTenantArgs", "MailbuxTenantState"]
 
@@ -41,16 +32,7 @@ def _lister(naming: Naming) -> str:
 
 
 class MailbuxTenantArgs(TenantArgs):
-    quota_gb: Annotated[
-        int,
-        Input(
-            positive_whole_number,
-            example=5,
-            note="(gigabytes)",
-            maximum=MAX_QUOTA_GB,
-            unit=" GB per tenant",
-        ),
-    ]
+    quota_gb: Annotated[int, Input(quota_rule, example=5, note="(gigabytes)")]
     """Storage quota in gigabytes (a positive whole number, at most 10,000), taken from the
     reseller's pool; a change is a PATCH of the quota, in place."""
     deletion_policy: Annotated[

@@ -15,8 +15,7 @@ import shlex
 from dataclasses import dataclass
 
 from pulumi_resellertenant.apis import EASYMAILARCHIVE, MAILBUX, display_name
-from pulumi_resellertenant.core.lifecycle import InputProblem
-from pulumi_resellertenant.core.transport import shown
+from pulumi_resellertenant.core.transport import InputProblem, shown
 from pulumi_resellertenant.easymailarchive.models import slug_problem
 from pulumi_resellertenant.easymailarchive.tenant_models import EasyMailArchiveTenantArgs
 from pulumi_resellertenant.mailbux.models import tenant_id_problem

@@ -12,16 +12,18 @@ from pulumi.output import Unknown
 from pulumi_resellertenant.core.lifecycle._inputs import (
     UNKNOWN,
     InputField,
-    InputProblem,
     InputSchema,
-    boolean,
     is_unknown,
+)
+from pulumi_resellertenant.core.transport._errors import InvalidInputError
+from pulumi_resellertenant.core.transport._value_rules import (
+    InputProblem,
+    boolean,
     non_empty_text,
     one_of,
     optional_id,
     positive_whole_number,
 )
-from pulumi_resellertenant.core.transport._errors import InvalidInputError
 
 SCHEMA = InputSchema(
     InputField("quota_gb", positive_whole_number, example=5),

@@ -25,8 +25,10 @@ from pulumi_resellertenant.easymailarchive.models import (
     TenantUsage,
     slug_problem,
 )
+from pulumi_resellertenant.easymailarchive.tenant_models import EasyMailArchiveTenantArgs
 from pulumi_resellertenant.mailbux import models as mbx
 from pulumi_resellertenant.mailbux.models import CreatedTenant, MailbuxTenant, ResellerOverview
+from pulumi_resellertenant.mailbux.tenant_models import MailbuxTenantArgs
 
 
 class Numbers(BaseModel):
@@ -335,3 +337,27 @@ def test_slug_problem_agrees_with_the_rule(slug: str) -> None:
     # The one-line statement of the rule, against text that is mostly slug characters.
     matches = re.fullmatch(r"[a-z0-9][a-z0-9-]{1,46}[a-z0-9]", slug) is not None
     assert (slug_problem(slug) is None) is matches
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value", "args"),
+    [
+        (mbx.CreateTenantRequest, "quota_gb", mbx.MAX_QUOTA_GB + 1, {}),
+        (mbx.QuotaUpdateRequest, "quota_gb", 2.5, {}),
+        (ema.CreateTenantRequest, "name", "Acme\nInc", {"slug": "acme"}),
+        (ema.UpdateTenantRequest, "name", "   ", {}),
+    ],
+)
+def test_a_request_refuses_what_the_input_check_refuses_for_the_same_reason(
+    model: type[BaseModel], field: str, value: Any, args: dict[str, Any]
+) -> None:
+    # One rule per input: the request models apply the Args' own rule, so a value can never
+    # pass one and fail the other, and the reasons agree word for word.
+    mailbux = model.__module__.endswith("mailbux.models")
+    tenant_args = MailbuxTenantArgs if mailbux else EasyMailArchiveTenantArgs
+    valid = {} if mailbux else {"slug": "acme", "name": "Acme"}
+    [(_, reason)] = tenant_args.input_schema().check({**valid, field: value}).failures
+    problem = reason.removeprefix(f"{field} ").partition("; for example")[0]
+
+    with pytest.raises(InvalidInputError, match=re.escape(problem)):
+        build_request(model, **{**args, field: value})

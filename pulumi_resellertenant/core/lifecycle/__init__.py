@@ -3,16 +3,7 @@ create/read/update/delete over any API's client, and the messages of a failed op
 Of Pulumi it knows only the marker of a value not yet known (``UNKNOWN``).
 """
 
-from ._inputs import (
-    UNKNOWN,
-    InputProblem,
-    boolean,
-    is_unknown,
-    non_empty_text,
-    one_of,
-    optional_id,
-    positive_whole_number,
-)
+from ._inputs import UNKNOWN, is_unknown
 from ._lifecycle import Applier, Created, TenantLifecycle
 from ._lost_answers import LOOKUP_FIRST_DELAY, LOOKUP_MAX_DELAY, post_resolving_lost_answers
 from ._operation_errors import TenantOperationError, failure_message
@@ -25,18 +16,12 @@ __all__ = [
     "Applier",
     "Created",
     "Input",
-    "InputProblem",
     "Output",
     "TenantArgs",
     "TenantLifecycle",
     "TenantOperationError",
     "TenantState",
-    "boolean",
     "failure_message",
     "is_unknown",
-    "non_empty_text",
-    "one_of",
-    "optional_id",
-    "positive_whole_number",
     "post_resolving_lost_answers",
 ]

@@ -18,49 +18,26 @@ from typing import Any, ClassVar, Self, cast
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import PydanticUndefined
 
-from pulumi_resellertenant.core.transport import ResellerTenantError
+from pulumi_resellertenant.core.transport import ResellerTenantError, boolean
 
-from ._inputs import InputField, InputSchema, Note, at_most, boolean, one_line
+from ._inputs import InputField, InputSchema, Note
 
 __all__ = ["Input", "Output", "TenantArgs", "TenantState"]
 
 
 @dataclass(frozen=True)
 class Input:
-    """How ``check`` takes one input from the engine: ``parse`` the loose value (floats,
-    strings) into the typed one or raise ``InputProblem``; ``example`` is a good value
-    (``note`` follows it in a refusal). The limits, when set, apply to the parsed value, so
-    ``check`` refuses at preview what no API should be sent."""
+    """How ``check`` takes one input from the engine: ``parse`` is its rule (from
+    ``core.transport``'s value rules, limits included through ``chain``), turning the loose
+    value (floats, strings) into the typed one or raising ``InputProblem``; an API's request
+    models apply the same rule, so ``check`` refuses at preview what no API should be sent.
+    ``example`` is a good value (``note`` follows it in a refusal)."""
 
     parse: Callable[[Any], Any]
     example: Any
     note: Note = ""
     replaces: bool = False
     """A change makes a new tenant (the old one is deleted)."""
-    max_length: int | None = None
-    """Text: at most this many characters, on one line without control characters."""
-    maximum: int | None = None
-    """A number: at most this; ``unit`` follows it in the refusal (" GB")."""
-    unit: str = ""
-
-    def parser(self) -> Callable[[Any], Any]:
-        """``parse`` followed by the declared limits (an unset optional value has none)."""
-        limits: list[Callable[[Any], Any]] = []
-        if self.max_length is not None:
-            limits.append(one_line(self.max_length))
-        if self.maximum is not None:
-            limits.append(at_most(self.maximum, self.unit))
-        if not limits:
-            return self.parse
-
-        def parse(value: Any) -> Any:
-            parsed = self.parse(value)
-            if parsed is not None:
-                for limit in limits:
-                    parsed = limit(parsed)
-            return parsed
-
-        return parse
 
 
 @dataclass(frozen=True)
@@ -115,7 +92,7 @@ def _schema(cls: type[TenantArgs]) -> InputSchema:
     for name, meta in _input_fields(cls).items():
         default = cls.model_fields[name].default
         extra = {} if default is PydanticUndefined else {"default": default}
-        fields.append(InputField(name, meta.parser(), meta.example, meta.note, **extra))
+        fields.append(InputField(name, meta.parse, meta.example, meta.note, **extra))
     return InputSchema(*fields)
 
 

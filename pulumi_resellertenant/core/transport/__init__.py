@@ -33,6 +33,17 @@ from ._models import Answer, PositiveWholeNumber, WholeNumber, build_request, pa
 from ._naming import PYTHON, Naming
 from ._settings import SETTING_KEYS, ApiSettings, ApiSpec, ConfigLookup, env_var, load_settings
 from ._shown import MAX_SHOWN, shown
+from ._value_rules import (
+    InputProblem,
+    at_most,
+    boolean,
+    chain,
+    non_empty_text,
+    one_line,
+    one_of,
+    optional_id,
+    positive_whole_number,
+)
 
 __all__ = [
     "GONE_STATUSES",
@@ -56,6 +67,7 @@ __all__ = [
     "DeadlineExceededError",
     "Gathering",
     "HttpClient",
+    "InputProblem",
     "InvalidInputError",
     "InvalidRequestError",
     "Listing",
@@ -71,14 +83,22 @@ __all__ = [
     "TransportError",
     "UnexpectedResponseError",
     "WholeNumber",
+    "at_most",
+    "boolean",
     "build_request",
+    "chain",
     "env_var",
     "error_from_response",
     "load_settings",
+    "non_empty_text",
+    "one_line",
+    "one_of",
+    "optional_id",
     "parse_answer",
     "parse_error_body",
     "parse_retry_after",
     "parse_time",
+    "positive_whole_number",
     "shared_clients",
     "shown",
 ]

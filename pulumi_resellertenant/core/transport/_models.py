@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from ._errors import InvalidInputError, UnexpectedResponseError
+from ._value_rules import positive_whole_number
 
 __all__ = [
     "Answer",
@@ -30,7 +31,8 @@ def _whole_number(value: Any) -> Any:
 
 
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
-PositiveWholeNumber = Annotated[int, BeforeValidator(_whole_number), Field(gt=0)]
+PositiveWholeNumber = Annotated[int, BeforeValidator(positive_whole_number)]
+"""The input rule itself (``positive_whole_number``): a request refuses what the check does."""
 
 
 class Answer(BaseModel):
