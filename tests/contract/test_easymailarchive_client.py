@@ -171,14 +171,6 @@ def test_rate_limit_answers_429_with_retry_after(emu: EmulatorHandle) -> None:
         assert other.list_tenants() == []
 
 
-def test_429_is_retried_after_the_delay_it_names(
-    emu: EmulatorHandle, archive: EasyMailArchiveClient
-) -> None:
-    emu.add_fault(method="POST", path="/api/reseller/tenants", status=429, retry_after=1)
-    assert archive.create_tenant("acme-corp", "Acme").slug == "acme-corp"
-    assert emu.counters()[CREATE]["by_status"] == {"429": 1, "201": 1}
-
-
 def test_lost_create_answer_leaves_the_tenant_to_be_found(
     emu: EmulatorHandle, archive: EasyMailArchiveClient
 ) -> None:

@@ -21,7 +21,6 @@ from pulumi_resellertenant.core.transport._errors import (
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
-    RateLimitedError,
     RequestTimeoutError,
     ServerError,
     TransportError,
@@ -183,21 +182,6 @@ def test_unreadable_content_encoding_is_an_api_error() -> None:
 
 
 # --- retries -------------------------------------------------------------------------------
-
-
-def test_429_is_retried_after_retry_after_even_for_a_post() -> None:
-    api = Api([fail(429, {"message": "Too Many Attempts."}, **{"Retry-After": "5"}), ok({}, 201)])
-    assert api.request("POST", json={"slug": "acme"}) == {}
-    assert len(api.requests) == 2
-    assert api.clock.sleeps == [5.25]  # Retry-After plus jitter of 0.5 * base_delay
-
-
-def test_429_with_too_long_retry_after_fails_at_once() -> None:
-    api = Api([fail(429, {}, **{"Retry-After": "3600"})])
-    error = api.fails("GET")
-    assert isinstance(error, RateLimitedError)
-    assert error.retry_after == 3600
-    assert api.clock.sleeps == []
 
 
 def test_503_on_get_is_retried_then_succeeds() -> None:
