@@ -8,7 +8,7 @@ from pulumi_resellertenant.apis import MAILBUX as API
 from pulumi_resellertenant.core.faces import TenantResource
 
 from .provider import MailbuxTenantProvider
-from .tenant_models import MailbuxTenantState
+from .tenant_models import DeletionPolicy, MailbuxTenantState
 
 __all__ = ["Tenant"]
 
@@ -42,7 +42,7 @@ class Tenant(TenantResource, module=API.namespace, name=API.resource_name):
     """The API's status of the tenant, such as ``active`` or ``suspended``."""
     email_count: pulumi.Output[int]
     """Email accounts in the tenant, as of the last create, update or refresh."""
-    deletion_policy: pulumi.Output[str]
+    deletion_policy: pulumi.Output[DeletionPolicy]
     """What delete does: ``terminate`` or ``suspend``."""
     adopt_tenant_id: pulumi.Output[str | None]
     """The id of the existing tenant this resource took over, if any."""
@@ -53,8 +53,8 @@ class Tenant(TenantResource, module=API.namespace, name=API.resource_name):
         *,
         quota_gb: pulumi.Input[int],
         suspended: pulumi.Input[bool] | None = None,
-        deletion_policy: pulumi.Input[str] | None = None,
-        adopt_tenant_id: pulumi.Input[str] | None = None,
+        deletion_policy: pulumi.Input[DeletionPolicy] | None = None,
+        adopt_tenant_id: pulumi.Input[str | int] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import model_validator
 
@@ -12,9 +12,11 @@ from pulumi_resellertenant.core.transport import InputProblem, Naming, one_of, o
 from .client import MAILBUX
 from .models import quota_rule, tenant_id_problem
 
-__all__ = ["DELETION_POLICIES", "MailbuxTenantArgs", "MailbuxTenantState"]
+__all__ = ["DELETION_POLICIES", "DeletionPolicy", "MailbuxTenantArgs", "MailbuxTenantState"]
 
-DELETION_POLICIES = ("terminate", "suspend")
+DeletionPolicy = Literal["terminate", "suspend"]
+"""What delete does to a Mailbux tenant: terminate it, or only suspend it."""
+DELETION_POLICIES: tuple[str, ...] = get_args(DeletionPolicy)
 
 
 def _tenant_id(value: Any) -> str | None:
@@ -36,7 +38,7 @@ class MailbuxTenantArgs(TenantArgs):
     """Storage quota in gigabytes (a positive whole number, at most 10,000), taken from the
     reseller's pool; a change is a PATCH of the quota, in place."""
     deletion_policy: Annotated[
-        str,
+        DeletionPolicy,
         Input(
             one_of(*DELETION_POLICIES),
             example="suspend",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import types
 from collections.abc import Iterable
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -37,6 +37,8 @@ def property_type(annotation: Any) -> dict[str, Any]:
         return property_type(inner)
     if annotation in _SCALARS:
         return {"type": _SCALARS[annotation]}
+    if origin is Literal and {type(choice) for choice in get_args(annotation)} == {str}:
+        return {"type": "string"}  # the choices are the check's to enforce, and its to name
     raise TypeError(f"no schema type for {annotation!r}")
 
 

@@ -25,7 +25,7 @@ from pulumi_resellertenant.core.transport import ResellerTenantError
 from .engine_log import EngineLog
 from .provider import ResellerTenantProvider
 
-__all__ = ["main", "serve"]
+__all__ = ["engine_address", "main", "serve"]
 
 _RPCS = (
     "GetSchema",
@@ -88,16 +88,28 @@ async def serve(provider: ResellerTenantProvider, engine_address: str, args: Seq
     await server.wait_for_termination()
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """``pulumi-resource-resellertenant``: the console script the engine runs."""
-    args = list(sys.argv[1:] if argv is None else argv)
+def engine_address(args: Sequence[str]) -> str:
+    """The engine's address among the arguments it starts a plugin with (``--version`` and
+    ``--help`` answer and exit)."""
     parser = argparse.ArgumentParser(
         prog="pulumi-resource-resellertenant",
         description="The resellertenant Pulumi provider plugin (a gRPC server the engine starts)",
     )
     parser.add_argument("engine", help="the Pulumi engine's address")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # The engine's own flags, before its address: a flag's value must not pass for it.
     parser.add_argument("--logflow", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--logtostderr", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tracing", help=argparse.SUPPRESS)
+    parser.add_argument("-v", help=argparse.SUPPRESS)
     known, _ = parser.parse_known_args(args)
+    address: str = known.engine
+    return address
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``pulumi-resource-resellertenant``: the console script the engine runs."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    address = engine_address(args)
     with contextlib.suppress(KeyboardInterrupt):  # the engine's way to stop a plugin
-        asyncio.run(serve(ResellerTenantProvider(), known.engine, args))
+        asyncio.run(serve(ResellerTenantProvider(), address, args))

