@@ -136,3 +136,29 @@ def _flattened(hint: object) -> list[object]:
     if typing.get_origin(hint) is typing.Literal or not args:
         return [hint]
     return [inner for arg in args for inner in _flattened(arg)]
+
+
+@pytest.mark.parametrize("resource", [mailbux.Tenant, easymailarchive.Tenant])
+def test_the_output_attributes_are_the_state_models_fields_typed_alike(
+    resource: type[pulumi.dynamic.Resource],
+) -> None:
+    state = resource.state_model  # type: ignore[attr-defined]
+    own = {name for name in resource.__annotations__ if name != "state_model"}
+    assert own == set(state.model_fields)
+    for name, info in state.model_fields.items():
+        assert _hint(resource, name) == pulumi.Output[info.annotation], name
+
+
+@pytest.mark.parametrize("resource", [mailbux.Tenant, easymailarchive.Tenant])
+def test_help_shows_every_input_and_output_with_its_models_docs(
+    resource: type[pulumi.dynamic.Resource],
+) -> None:
+    state = resource.state_model  # type: ignore[attr-defined]
+    page = " ".join((resource.__doc__ or "").split())
+    init = " ".join((resource.__init__.__doc__ or "").split())
+    for name, info in state.model_fields.items():
+        description = " ".join((info.description or "").split())
+        assert f"{name} (" in page, name
+        assert description in page, name
+        if name in state.args_model.model_fields:
+            assert f":param {name}: {description}" in init, name

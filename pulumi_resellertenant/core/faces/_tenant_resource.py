@@ -1,8 +1,13 @@
-"""The base of the tenant resources: what each hands the engine derives from its State."""
+"""The base of the tenant resources: what each hands the engine derives from its State, and
+what ``help()`` shows of it (inputs and outputs) is read from the models' field docstrings,
+the same text the plugin's schema carries."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import inspect
+import textwrap
+import types
+from typing import Any, ClassVar, Literal, Union, get_args, get_origin
 
 import pulumi
 import pulumi.dynamic
@@ -11,7 +16,7 @@ from pulumi_resellertenant.core.lifecycle import TenantState
 
 from ._pickler_leak import unleaked
 
-__all__ = ["TenantResource", "tenant_properties", "with_secret_outputs"]
+__all__ = ["TenantResource", "init_doc", "resource_doc", "tenant_properties", "with_secret_outputs"]
 
 
 class TenantResource(pulumi.dynamic.Resource):
@@ -19,6 +24,12 @@ class TenantResource(pulumi.dynamic.Resource):
     secret outputs follow from the model."""
 
     state_model: ClassVar[type[TenantState]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "state_model" in vars(cls):  # an API's resource: document it from its models
+            cls.__doc__ = resource_doc(cls.__doc__ or "", cls.state_model)
+            cls.__init__.__doc__ = init_doc(cls.state_model)
 
     def __init__(
         self,
@@ -60,3 +71,60 @@ def with_secret_outputs(opts: pulumi.ResourceOptions | None, *names: str) -> pul
     return pulumi.ResourceOptions.merge(
         opts, pulumi.ResourceOptions(additional_secret_outputs=list(names))
     )
+
+
+def resource_doc(summary: str, state_model: type[TenantState]) -> str:
+    """The resource's own summary, then each input and each output with its model's docs."""
+    args_model = state_model.args_model
+    secret = set(state_model.secret_names())
+    inputs = [_entry(name, info, secret) for name, info in args_model.model_fields.items()]
+    outputs = [
+        _entry(name, info, secret)
+        for name, info in state_model.model_fields.items()
+        if name not in args_model.model_fields
+    ]
+    return "\n\n".join(
+        [
+            inspect.cleandoc(summary),
+            "Inputs:\n\n" + "\n".join(inputs),
+            "Outputs (each input too, as last applied or read):\n\n" + "\n".join(outputs),
+        ]
+    )
+
+
+def init_doc(state_model: type[TenantState]) -> str:
+    """The constructor's parameters, each with its input's docs."""
+    lines = [":param resource_name: The Pulumi name of the resource."]
+    for name, info in state_model.args_model.model_fields.items():
+        lines.append(_wrapped(f":param {name}: {_description(info)}", "    "))
+    secret = ", ".join(f"``{name}``" for name in state_model.secret_names())
+    lines.append(
+        ":param opts: Pulumi resource options"
+        + (f"; {secret} always made secret." if secret else ".")
+    )
+    return "\n".join(lines)
+
+
+def _entry(name: str, info: Any, secret: set[str]) -> str:
+    kind = _type_name(info.annotation) + (", secret" if name in secret else "")
+    return _wrapped(f"{name} ({kind}): {_description(info)}", "    ")
+
+
+def _description(info: Any) -> str:
+    return " ".join((info.description or "").split())
+
+
+def _wrapped(text: str, indent: str) -> str:
+    return textwrap.fill(text, width=92, subsequent_indent=indent)
+
+
+def _type_name(annotation: Any) -> str:
+    """``str | None``, ``"terminate" | "suspend"``: a field's type as a reader writes it."""
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return " | ".join(f'"{choice}"' for choice in get_args(annotation))
+    if origin in (Union, types.UnionType):
+        return " | ".join(_type_name(arg) for arg in get_args(annotation))
+    if annotation is type(None):
+        return "None"
+    return getattr(annotation, "__name__", str(annotation))
