@@ -55,6 +55,9 @@ class Api:
     lister_at: str
     """Where the function is that lists its account's tenants for ``reconcile``
     (``ApiSettings`` -> a list of ``AccountTenant``)."""
+    adoption_at: str
+    """Where its ``AdoptionRules`` are: how ``reconcile`` checks, names and adopts its
+    tenants."""
 
     @property
     def type_tokens(self) -> tuple[str, str]:
@@ -92,6 +95,10 @@ class Api:
         """``settings -> [AccountTenant]``: every tenant of an account, as reconcile reads it."""
         return _load(self.lister_at)
 
+    def adoption(self) -> Any:
+        """Its ``AdoptionRules``: ids, names and adoption lines as reconcile writes them."""
+        return _load(self.adoption_at)
+
 
 def _load(where: str) -> Any:
     module, _, name = where.partition(":")
@@ -113,6 +120,7 @@ MAILBUX = Api(
     lifecycle_at="pulumi_resellertenant.mailbux.lifecycle:MailbuxLifecycle",
     functions_at="pulumi_resellertenant.mailbux.functions:FUNCTIONS",
     lister_at="pulumi_resellertenant.mailbux.functions:account_tenants",
+    adoption_at="pulumi_resellertenant.mailbux.adoption:ADOPTION",
 )
 EASYMAILARCHIVE = Api(
     namespace="easymailarchive",
@@ -128,6 +136,7 @@ EASYMAILARCHIVE = Api(
     lifecycle_at="pulumi_resellertenant.easymailarchive.lifecycle:EasyMailArchiveLifecycle",
     functions_at="pulumi_resellertenant.easymailarchive.functions:FUNCTIONS",
     lister_at="pulumi_resellertenant.easymailarchive.functions:account_tenants",
+    adoption_at="pulumi_resellertenant.easymailarchive.adoption:ADOPTION",
 )
 APIS: tuple[Api, ...] = (MAILBUX, EASYMAILARCHIVE)
 

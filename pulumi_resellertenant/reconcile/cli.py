@@ -16,8 +16,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from pulumi_resellertenant.apis import APIS
 from pulumi_resellertenant.core.faces import PulumiCli
-from pulumi_resellertenant.core.transport import ResellerTenantError, shown
+from pulumi_resellertenant.core.transport import ResellerTenantError, env_var, shown
 
 from .compare import Findings, compare
 from .gather import Gathered, gather, stack_names
@@ -32,9 +33,10 @@ EXIT_ACTION = 1
 EXIT_ERROR = 2
 
 DESCRIPTION = (
-    "Compare each reseller account's tenants (Mailbux, Easy Mail Archive) with the state of "
-    "one or more stacks: list orphans, missing tenants and pending operations, each with the "
-    "line or command to paste. Settings come from each stack's config, then the environment."
+    f"Compare each reseller account's tenants ({', '.join(api.display_name for api in APIS)}) "
+    "with the state of one or more stacks: list orphans, missing tenants and pending "
+    "operations, each with the line or command to paste. Settings come from each stack's "
+    "config, then the environment."
 )
 
 
@@ -97,8 +99,7 @@ def run(
     if not gathered.accounts:
         return _fail(
             f"no account to compare: stack {', '.join(stacks)} holds no tenants and has no "
-            "API key: run `pulumi config set --secret mailbux:apiKey <key>` (or "
-            "easymailarchive:apiKey), or set MAILBUX_API_KEY / EASYMAILARCHIVE_API_KEY",
+            f"API key: {_how_to_set_a_key()}",
             args,
             out,
             err,
@@ -165,3 +166,12 @@ def _fail(message: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
 def main(argv: Sequence[str] | None = None) -> int:
     parser = configure(argparse.ArgumentParser(prog="pulumi-resellertenant reconcile"))
     return run(parser.parse_args(argv))
+
+
+def _how_to_set_a_key() -> str:
+    """``run `pulumi config set --secret mailbux:apiKey <key>` (or easymailarchive:apiKey),
+    or set MAILBUX_API_KEY / EASYMAILARCHIVE_API_KEY``, for the APIs of the registry."""
+    first, *others = [api.config_key("apiKey") for api in APIS]
+    alternatives = f" (or {', '.join(others)})" if others else ""
+    variables = " / ".join(env_var(api.spec(), "apiKey") for api in APIS)
+    return f"run `pulumi config set --secret {first} <key>`{alternatives}, or set {variables}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pulumi_resellertenant.apis import APIS, MAILBUX
+from pulumi_resellertenant.apis import APIS
 from pulumi_resellertenant.core.faces import PulumiCli, PulumiCliError, StackConfig
 from pulumi_resellertenant.core.pacing import Account
 from pulumi_resellertenant.core.transport import (
@@ -24,7 +24,7 @@ from pulumi_resellertenant.core.transport import (
     env_var,
 )
 
-from .account import LISTERS, AccountTenant, parse_time
+from .account import ADOPTIONS, LISTERS, AccountTenant, parse_time
 from .compare import AccountView
 from .export import StackState, parse_export
 from .locks import UNKNOWN, LockStatus, file_backend_dir, read_file_lock
@@ -84,9 +84,16 @@ def gather(
         backend = _backend_url(cli)
         for state in pending:
             gathered.locks[state.stack] = _lock(backend, state)
-            if any(op.api == MAILBUX.namespace and op.kind == "creating" for op in state.pending):
+            if any(_timed(op.api) and op.kind == "creating" for op in state.pending):
                 gathered.since[state.stack] = _last_update_end(cli, state.stack)
     return gathered
+
+
+def _timed(api: str | None) -> bool:
+    """Whether an interrupted create of this API is matched by when it ran (no input names
+    its tenant's id): then the stack's last update's end bounds the candidates."""
+    rules = ADOPTIONS.get(api or "")
+    return rules is not None and rules.id_input is None
 
 
 def _settings(

@@ -4,11 +4,13 @@ One ``pulumi import --file FILE --stack NAME`` then adopts every tenant no given
 manages, in one run, under the provider plugin's types (``resellertenant:<api>:Tenant``).
 Each entry is ``{"type", "name", "id"}``:
 
-- ``id``: the Mailbux tenant id (digits only) or the Easy Mail Archive slug (the slug rule).
-  Anything else the account lists is skipped and reported, never written: the engine hands
-  the id to the provider, which puts it into a URL path.
-- ``name``: the logical name, from the tenant: ``mailbux-<username>`` (``mailbux-<id>`` when
-  the username is no plain lowercase word), the slug for Easy Mail Archive. A name the
+- ``id``: the Mailbux tenant id (digits only) or the Easy Mail Archive slug (the slug rule), as
+  each API's ``AdoptionRules`` check it. Anything else the account lists is skipped and
+  reported, never written: the engine hands the id to the provider, which puts it into a URL
+  path.
+- ``name``: the logical name the API's rules give the tenant: ``mailbux-<username>``
+  (``mailbux-<id>`` when the username is no plain lowercase word), the slug for Easy Mail
+  Archive. A name the
   stack's tenants or an earlier entry already use gets ``-2``, ``-3``...: no two resources
   of the program can clash, and one listing always gives one file (Mailbux entries first,
   by id, then Easy Mail Archive's by slug).
@@ -31,18 +33,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pulumi_resellertenant.apis import APIS, EASYMAILARCHIVE, MAILBUX, display_name
+from pulumi_resellertenant.apis import APIS, display_name
 from pulumi_resellertenant.core.transport import shown
-from pulumi_resellertenant.easymailarchive.models import slug_problem
 
-from .account import AccountTenant
+from .account import ADOPTIONS, AccountTenant
 from .compare import Findings
 
 __all__ = [
@@ -59,9 +59,6 @@ __all__ = [
 PLUGIN_TYPES: dict[str, str] = {api.namespace: api.plugin_type for api in APIS}
 """Each API's tenant type in the provider plugin: only the plugin's tenants can be imported."""
 
-_MAILBUX_ID = re.compile(r"[0-9]{1,20}")
-_WORD = re.compile(r"[a-z0-9](?:[a-z0-9_-]{0,38}[a-z0-9])?")
-"""A username fit for a resource name: lowercase letters, digits, ``-`` and ``_`` inside."""
 _SHOWN = 60
 
 
@@ -141,12 +138,11 @@ def build_document(
 
 
 def _id_problem(tenant: AccountTenant) -> str | None:
-    if tenant.api == MAILBUX.namespace:
-        return None if _MAILBUX_ID.fullmatch(tenant.id) else "a Mailbux id must be digits only"
-    if tenant.api == EASYMAILARCHIVE.namespace:
-        problem = slug_problem(tenant.id)
-        return None if problem is None else f"a slug {problem}"
-    return f"no plugin type for {tenant.api!r} tenants"
+    rules = ADOPTIONS.get(tenant.api)
+    if rules is None or tenant.api not in PLUGIN_TYPES:
+        return f"no plugin type for {tenant.api!r} tenants"
+    problem: str | None = rules.id_problem(tenant.id)
+    return problem
 
 
 def _rank(api: str) -> int:
@@ -155,15 +151,13 @@ def _rank(api: str) -> int:
 
 
 def _order(tenant: AccountTenant) -> tuple[int, int, str]:
-    number = int(tenant.id) if tenant.api == MAILBUX.namespace else 0
+    number = int(tenant.id) if ADOPTIONS[tenant.api].numeric_ids else 0
     return _rank(tenant.api), number, tenant.id
 
 
 def _name(tenant: AccountTenant) -> str:
-    if tenant.api == MAILBUX.namespace:
-        word = tenant.label if _WORD.fullmatch(tenant.label) else tenant.id
-        return f"mailbux-{word}"
-    return tenant.id  # a valid slug is a valid name
+    name: str = ADOPTIONS[tenant.api].import_name(tenant)
+    return name
 
 
 def _unique(name: str, used: Collection[str]) -> str:

@@ -1,8 +1,9 @@
 """The lines and commands to paste: a resource declaration adopting a tenant, and the
 ``pulumi`` commands of a stack, written exactly as the user types them.
 
-A line to paste is built only from values checked safe: the id by its API's rule (Mailbux
-digits, the Easy Mail Archive slug rule), any other text escaped onto one line. Whatever an
+A line to paste is built only from values checked safe: the id by its API's rule (each API's
+``AdoptionRules``: Mailbux digits, the Easy Mail Archive slug rule), any other text escaped
+onto one line. Whatever an
 account lists may be hostile (``..`` as an id, a username with a line break and a command
 after it): a line that cannot be built safely is a note (a ``#`` comment) saying why.
 """
@@ -14,13 +15,10 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from pulumi_resellertenant.apis import EASYMAILARCHIVE, MAILBUX, display_name
-from pulumi_resellertenant.core.transport import InputProblem, shown
-from pulumi_resellertenant.easymailarchive.models import slug_problem
-from pulumi_resellertenant.easymailarchive.tenant_models import EasyMailArchiveTenantArgs
-from pulumi_resellertenant.mailbux.models import tenant_id_problem
+from pulumi_resellertenant.apis import by_namespace, display_name
+from pulumi_resellertenant.core.transport import shown
 
-from .account import AccountTenant
+from .account import ADOPTIONS, AccountTenant
 
 __all__ = ["Commands", "adopt_line", "id_problem", "printable", "python_text", "resource_name"]
 
@@ -42,19 +40,18 @@ def python_text(text: str) -> str:
 
 def id_problem(api: str, tenant_id: str) -> str | None:
     """Why ``tenant_id`` may not go into a line to paste; None when it may."""
-    if api == MAILBUX.namespace:
-        return tenant_id_problem(tenant_id)
-    if api == EASYMAILARCHIVE.namespace:
-        problem = slug_problem(tenant_id)
-        return None if problem is None else f"a slug {problem}"
-    return f"no rule for {shown(api, 40)} ids"
+    rules = ADOPTIONS.get(api)
+    if rules is None:
+        return f"no rule for {shown(api, 40)} ids"
+    problem: str | None = rules.id_problem(tenant_id)
+    return problem
 
 
 def unsafe_id_note(api: str, tenant_id: str, problem: str) -> str:
-    what = "Mailbux tenant id" if api == MAILBUX.namespace else "Easy Mail Archive slug"
     return (
-        f'# not shown: the listed id "{shown(tenant_id, 60)}" is not a valid {what} '
-        f"({problem}); check this tenant in the {display_name(api)} dashboard"
+        f'# not shown: the listed id "{shown(tenant_id, 60)}" is not a valid '
+        f"{ADOPTIONS[api].id_noun} ({problem}); check this tenant in the {display_name(api)} "
+        "dashboard"
     )
 
 
@@ -81,45 +78,18 @@ def adopt_line(
     if problem is not None:
         return unsafe_id_note(tenant.api, tenant.id, problem)
     keep_suspended = tenant.suspended if suspended is None else suspended
-    if tenant.api == MAILBUX.namespace:
-        quota = "None" if tenant.quota_gb is None else str(tenant.quota_gb)
-        args = [python_text(resource_name), f"quota_gb={quota}"]
-        if keep_suspended:
-            args.append("suspended=True")
-        if deletion_policy is not None and deletion_policy != "terminate":
-            args.append(f"deletion_policy={python_text(deletion_policy)}")
-        args.append(f"adopt_tenant_id={python_text(tenant.id)}")
-        line = f"mailbux.Tenant({', '.join(args)})"
-        if tenant.quota_gb is None:
-            line += "  # the account's list shows no quota: put the tenant's quota_gb here"
-        return line
-    name = _declarable_name(tenant.name)
-    args = [
-        python_text(resource_name),
-        f"slug={python_text(tenant.id)}",
-        f"name={python_text(name or tenant.id)}",
-    ]
-    if keep_suspended:
-        args.append("suspended=True")
-    args.append("adopt_existing=True")
-    line = f"easymailarchive.Tenant({', '.join(args)})"
-    if tenant.name and name is None:
-        line += (
-            "  # the account's name is not a name a program may declare (one line, no "
-            "control characters, at most 255 characters): put the tenant's name here"
-        )
-    return line
+    arguments, comment = ADOPTIONS[tenant.api].arguments(tenant, keep_suspended, deletion_policy)
+    api = by_namespace(tenant.api)
+    words = [python_text(resource_name)]
+    words += [f"{name}={_python_value(value)}" for name, value in arguments]
+    line = f"{api.namespace}.{api.resource_name}({', '.join(words)})"
+    return f"{line}  # {comment}" if comment else line
 
 
-def _declarable_name(name: str | None) -> str | None:
-    """The listed name when ``check`` would accept it as ``name=``; else None."""
-    if not name:
-        return None
-    try:
-        EasyMailArchiveTenantArgs.input_schema().fields["name"].parse(name)
-    except InputProblem:
-        return None
-    return name
+def _python_value(value: str | int | bool | None) -> str:
+    """A value as Python source: text quoted and escaped onto one line; numbers, booleans
+    and None as they are written."""
+    return python_text(value) if isinstance(value, str) else repr(value)
 
 
 @dataclass(frozen=True)

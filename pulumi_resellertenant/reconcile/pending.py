@@ -1,20 +1,22 @@
 """A stack's pending operations: the steps that clear them, and the tenant each interrupted
-create made, if any. Easy Mail Archive's is found by its slug; Mailbux's by quota and
-creation time, and as Mailbux tenants of one quota are alike (same quota, no known
-password), any pairing of interrupted creates with new tenants works. No I/O here."""
+create made, if any. Where an input holds the tenant's id (Easy Mail Archive's slug), that
+finds it; otherwise (Mailbux) an input the listing shows too (the quota) and the creation
+time do, and as tenants alike in it are alike (same quota, no known password), any pairing
+of interrupted creates with new tenants works. Each API's ``AdoptionRules`` say which. No
+I/O here."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from pulumi_resellertenant.apis import MAILBUX
-from pulumi_resellertenant.core.transport import shown
-from pulumi_resellertenant.mailbux.models import tenant_id_problem
+from pulumi_resellertenant.apis import display_name
+from pulumi_resellertenant.core.transport import AdoptionRules, shown
 
-from .account import AccountTenant
+from .account import ADOPTIONS, AccountTenant
 from .export import PendingOperation, StackState, StateTenant
 from .lines import Commands, adopt_line
 from .locks import UNKNOWN, LockStatus
@@ -55,12 +57,13 @@ class Recovery:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NUMBER = re.compile(r"[0-9]{1,20}")
+"""An id that is a number: ASCII digits ("²" is a digit to isdigit(), not to int())."""
 
 
 def age(tenant: AccountTenant) -> tuple[datetime, int, str]:
     """Oldest first: creation time, then the id (numerically when it is a number)."""
-    # Only an id of ASCII digits is a number: "²" is a digit to isdigit(), not to int().
-    number = int(tenant.id) if tenant_id_problem(tenant.id) is None else -1
+    number = int(tenant.id) if _NUMBER.fullmatch(tenant.id) else -1
     return (tenant.created or _EPOCH, number, tenant.id)
 
 
@@ -73,55 +76,65 @@ def match_creates(
 ) -> list[Adoption]:
     """Each pending create with the tenant it made, taken out of ``pool``."""
     creates = sorted(creates, key=lambda op: (op.stack, op.name))
-    if api == MAILBUX.namespace:
-        return _match_mailbux(creates, pool, since)
-    return [_match_archive(op, pool, managed) for op in creates]
+    rules = ADOPTIONS[api]
+    if rules.id_input is not None:
+        return [_match_by_id(rules.id_input, op, pool, managed) for op in creates]
+    return _match_alike(rules, creates, pool, since)
 
 
-def _match_archive(
+def _match_by_id(
+    id_input: str,
     op: PendingOperation,
     pool: dict[str, AccountTenant],
     managed: Mapping[str, Sequence[StateTenant]],
 ) -> Adoption:
-    slug = op.input("slug")
-    if not isinstance(slug, str):
-        return Adoption(op, None, (), None, "its slug is not readable in the state: check it")
-    tenant = pool.pop(slug, None)
-    shown_slug = shown(slug, 60)
+    id_ = op.input(id_input)
+    if not isinstance(id_, str):
+        note = f"its {id_input} is not readable in the state: check it"
+        return Adoption(op, None, (), None, note)
+    tenant = pool.pop(id_, None)
+    shown_id = shown(id_, 60)
     if tenant is not None:
         line = adopt_line(op.name, tenant, suspended=_flag(op.input("suspended")))
-        return Adoption(op, tenant, (tenant,), line, f"the create made tenant {shown_slug}")
-    if slug in managed:
-        owner = managed[slug][0]
+        return Adoption(op, tenant, (tenant,), line, f"the create made tenant {shown_id}")
+    if id_ in managed:
+        owner = managed[id_][0]
         note = (
-            f"slug {shown_slug} is already managed by stack {shown(owner.stack, 60)} "
+            f"{id_input} {shown_id} is already managed by stack {shown(owner.stack, 60)} "
             f"({shown(owner.name, 60)})"
         )
         return Adoption(op, None, (), None, note)
-    note = f"no tenant {shown_slug} in the account: the create never reached Easy Mail Archive"
+    note = f"no tenant {shown_id} in the account: the create never reached {display_name(op.api)}"
     return Adoption(op, None, (), None, note)
 
 
-def _match_mailbux(
+def _match_alike(
+    rules: AdoptionRules,
     creates: Sequence[PendingOperation],
     pool: dict[str, AccountTenant],
     since: Mapping[str, datetime | None],
 ) -> list[Adoption]:
+    """Each create with the newest unmanaged tenant of its ``matched_input`` value made since
+    its stack's last update."""
+    matched = rules.matched_input
+    if matched is None:
+        raise ValueError("AdoptionRules need an id_input or a matched_input")
     groups: dict[int | None, list[PendingOperation]] = defaultdict(list)
     for op in creates:
-        groups[_whole(op.input("quota_gb"))].append(op)
+        groups[_whole(op.input(matched))].append(op)
     adoptions: list[Adoption] = []
-    for quota, ops in sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or 0)):
+    for value, ops in sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or 0)):
         bounds = [since.get(op.stack) for op in ops]
         after = None if None in bounds else min(b for b in bounds if b is not None)
-        candidates = sorted((t for t in pool.values() if _fits(t, quota, after)), key=age)
+        candidates = sorted((t for t in pool.values() if _fits(t, matched, value, after)), key=age)
         chosen = candidates[-len(ops) :] if candidates else []
-        certain = quota is not None and len(candidates) <= len(ops)
-        what = f"{quota} GB tenant" if quota is not None else "tenant"
+        certain = value is not None and len(candidates) <= len(ops)
+        what = rules.matched_noun(value)
         when = f" created since {_utc(after)}" if after is not None else ""
         for index, op in enumerate(ops):
             if index >= len(chosen):
-                note = f"no unmanaged {what}{when}: the create never reached Mailbux"
+                never = f"the create never reached {display_name(op.api)}"
+                note = f"no unmanaged {what}{when}: {never}"
                 adoptions.append(Adoption(op, None, tuple(candidates), None, note))
                 continue
             tenant = chosen[index]
@@ -144,8 +157,8 @@ def _match_mailbux(
     return adoptions
 
 
-def _fits(tenant: AccountTenant, quota: int | None, after: datetime | None) -> bool:
-    if quota is not None and tenant.quota_gb != quota:
+def _fits(tenant: AccountTenant, field: str, value: int | None, after: datetime | None) -> bool:
+    if value is not None and getattr(tenant, field) != value:
         return False
     created = tenant.created
     return after is None or created is None or created >= after - CLOCK_SKEW

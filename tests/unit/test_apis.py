@@ -22,7 +22,7 @@ from pulumi_resellertenant.apis import (
 )
 from pulumi_resellertenant.plugin.functions import FUNCTIONS
 from pulumi_resellertenant.plugin.schema import package_schema
-from pulumi_resellertenant.reconcile.account import LISTERS
+from pulumi_resellertenant.reconcile.account import ADOPTIONS, LISTERS
 
 PACKAGE_DIR = Path(apis.__file__).parent
 TENANT_CLASSES = {"mailbux": mailbux.Tenant, "easymailarchive": easymailarchive.Tenant}
@@ -49,7 +49,7 @@ def test_the_resources_plugin_and_spec_take_their_names_from_the_registry(api: a
 
 
 @pytest.mark.parametrize("api", APIS, ids=lambda api: api.namespace)
-def test_the_plugins_invokes_and_reconciles_listers_come_from_each_apis_declaration(
+def test_the_plugins_invokes_and_reconciles_listers_and_rules_come_from_each_apis_declaration(
     api: apis.Api,
 ) -> None:
     declared = {f"{PLUGIN_PACKAGE}:{api.namespace}:{f.name}" for f in api.functions()}
@@ -59,6 +59,20 @@ def test_the_plugins_invokes_and_reconciles_listers_come_from_each_apis_declarat
     assert api.client_class().spec is api.spec()
     assert LISTERS[api.namespace] is api.lister()
     assert api.lister().__module__.startswith(f"pulumi_resellertenant.{api.namespace}.")
+    assert ADOPTIONS[api.namespace] is api.adoption()
+    assert api.adoption_at.startswith(f"pulumi_resellertenant.{api.namespace}.")
+
+
+def test_reconcile_names_no_api_of_its_own() -> None:
+    # Its per-API rules (ids, names, adoption lines, how an interrupted create is matched)
+    # are each API's AdoptionRules: a third API reconciles through its registry entry.
+    for path in sorted((PACKAGE_DIR / "reconcile").glob("*.py")):
+        code = "\n".join(
+            line for line in path.read_text().splitlines() if not line.lstrip().startswith("#")
+        )
+        for api in APIS:
+            assert f"pulumi_resellertenant.{api.namespace}" not in code, path.name
+            assert f"{api.namespace.upper()}." not in code, path.name
 
 
 def test_lookups_by_token_and_namespace() -> None:

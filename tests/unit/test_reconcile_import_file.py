@@ -108,11 +108,11 @@ def test_only_orphans_go_in_suspended_unmanaged_and_terminated_tenants_stay_out(
 @pytest.mark.parametrize(
     ("tenant", "reason"),
     [
-        (mail("4a"), "a Mailbux id must be digits only"),
-        (mail("../7"), "a Mailbux id must be digits only"),
-        (mail("7\n"), "a Mailbux id must be digits only"),
-        (mail("٣"), "a Mailbux id must be digits only"),  # a digit, but not 0-9
-        (mail("1" * 21), "a Mailbux id must be digits only"),
+        (mail("4a"), "a Mailbux tenant id is 1 to 20 digits"),
+        (mail("../7"), "a Mailbux tenant id is 1 to 20 digits"),
+        (mail("7\n"), "a Mailbux tenant id is 1 to 20 digits"),
+        (mail("٣"), "a Mailbux tenant id is 1 to 20 digits"),  # a digit, but not 0-9
+        (mail("1" * 21), "a Mailbux tenant id is 1 to 20 digits"),
         (archive("ab"), "a slug must be 3 to 48 characters long, not 2"),
         (archive("a" * 49), "a slug must be 3 to 48 characters long, not 49"),
         (archive("Acme"), "a slug may contain only lowercase letters a-z, digits and hyphens"),
@@ -375,7 +375,7 @@ def test_the_option_writes_the_file_and_the_report_names_the_command(
         "add the code it prints (or writes with --out FILE) to the stack's program:",
         f"    pulumi import --file {target} --stack dev --cwd {tmp_path}",
         "  Skipped: 1 tenant(s) whose id is not safe to use:",
-        '    Mailbux tenant "3x": a Mailbux id must be digits only',
+        '    Mailbux tenant "3x": a Mailbux tenant id is 1 to 20 digits',
     ]
     assert MBX_KEY not in out
 
@@ -399,7 +399,9 @@ def test_the_json_report_keeps_its_keys_and_adds_the_import_file(
         "resources": 3,
         "by_api": {"mailbux": 1, "easymailarchive": 2},
         "command": "pulumi import --file import.json --stack dev",
-        "skipped": [{"api": "mailbux", "id": "3x", "reason": "a Mailbux id must be digits only"}],
+        "skipped": [
+            {"api": "mailbux", "id": "3x", "reason": "a Mailbux tenant id is 1 to 20 digits"}
+        ],
     }
     assert len(json.loads((tmp_path / "import.json").read_text())["resources"]) == 3
 

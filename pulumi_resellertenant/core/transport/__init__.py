@@ -4,7 +4,14 @@ its tenant (its reads as ``ApiFunction``s, its account's tenants as ``AccountTen
 Paced by ``pacing``; knows no Pulumi.
 """
 
-from ._account_reads import GONE_STATUSES, AccountTenant, ApiFunction, parse_time
+from ._account_reads import (
+    GONE_STATUSES,
+    AccountTenant,
+    AdoptionRules,
+    ApiFunction,
+    Argument,
+    parse_time,
+)
 from ._api_client import ApiClient
 from ._clients import ClientCache, shared_clients
 from ._deadline import Deadline
@@ -51,6 +58,7 @@ __all__ = [
     "PYTHON",
     "SETTING_KEYS",
     "AccountTenant",
+    "AdoptionRules",
     "Answer",
     "ApiClient",
     "ApiError",
@@ -58,6 +66,7 @@ __all__ = [
     "ApiResponseError",
     "ApiSettings",
     "ApiSpec",
+    "Argument",
     "AuthenticationError",
     "ClientCache",
     "ConfigLookup",

@@ -1,6 +1,7 @@
 """What an API offers besides its tenant resource, declared once in its package: reads of
-the account as functions (plain Python and the plugin's invokes), and its tenants in the one
-shape ``reconcile`` compares with stacks."""
+the account as functions (plain Python and the plugin's invokes), its tenants in the one
+shape ``reconcile`` compares with stacks, and how ``reconcile`` checks, names and adopts
+them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["GONE_STATUSES", "AccountTenant", "ApiFunction", "parse_time"]
+__all__ = [
+    "GONE_STATUSES",
+    "AccountTenant",
+    "AdoptionRules",
+    "ApiFunction",
+    "Argument",
+    "parse_time",
+]
 
 GONE_STATUSES = frozenset({"terminated", "deleted"})
 """Statuses that mean a listed tenant is no more, should a list ever show one."""
@@ -59,6 +67,39 @@ class AccountTenant:
     @property
     def created(self) -> datetime | None:
         return parse_time(self.created_at)
+
+
+Argument = tuple[str, str | int | bool | None]
+"""A keyword argument of a resource declaration: its name and its value."""
+
+
+@dataclass(frozen=True)
+class AdoptionRules:
+    """How ``reconcile`` checks, names and adopts one API's tenants: declared by the API
+    beside its ``account_tenants`` and read through the registry, so reconcile names no API."""
+
+    id_noun: str
+    """What the API calls a tenant's id, in a note: ``Mailbux tenant id``."""
+    id_problem: Callable[[str], str | None]
+    """Why a listed id may not go into a line to paste or an import file (it ends up in a
+    URL path); None when it may."""
+    arguments: Callable[[AccountTenant, bool, str | None], tuple[list[Argument], str]]
+    """The keyword arguments, in order, of the declaration that adopts a tenant, given
+    whether it stays suspended and the deletion policy its program declared (None: none);
+    and a comment for the line ("": none) when one must be filled in by hand."""
+    import_name: Callable[[AccountTenant], str]
+    """The resource name an import file gives a tenant whose id is safe."""
+    numeric_ids: bool = False
+    """Ids are whole numbers: an import file orders them numerically."""
+    id_input: str | None = None
+    """The input holding the tenant's id, if any (Easy Mail Archive's ``slug``): an
+    interrupted create made the tenant it names."""
+    matched_input: str | None = None
+    """Otherwise a whole-number input whose value the tenant an interrupted create made shows
+    in the listing too (Mailbux's ``quota_gb``, an ``AccountTenant`` field of the same name):
+    that and its creation time propose the tenant."""
+    matched_noun: Callable[[Any], str] = lambda value: "tenant"
+    """How a note names the tenants of one ``matched_input`` value (``5 GB tenant``)."""
 
 
 def parse_time(text: str | None) -> datetime | None:
