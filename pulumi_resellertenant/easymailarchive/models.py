@@ -21,6 +21,7 @@ __all__ = [
     "MAX_NAME_LENGTH",
     "SLUG_MAX_LENGTH",
     "SLUG_MIN_LENGTH",
+    "SLUG_REGEX",
     "ArchiveTenant",
     "CreateTenantRequest",
     "PageMeta",
@@ -50,6 +51,11 @@ def api_slug_problem(slug: str) -> str | None:
     if not _SLUG_CHARS.fullmatch(slug):  # not match: its "$" also matches before a final "\n"
         return "may contain only lowercase letters a-z, digits and hyphens"
     return None
+
+
+SLUG_REGEX = rf"[a-z0-9][a-z0-9-]{{{SLUG_MIN_LENGTH - 2},{SLUG_MAX_LENGTH - 2}}}[a-z0-9]"
+"""``slug_problem``'s rule as a regular expression, for what takes a pattern (the policy
+pack's default, which tests hold to it): a test holds the two to the same slugs."""
 
 
 def slug_problem(slug: str) -> str | None:

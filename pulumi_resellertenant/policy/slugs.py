@@ -1,7 +1,8 @@
 """Easy Mail Archive slugs follow the reseller's naming rule, e.g. a brand prefix.
 
 Advisory by default: a slug outside the convention costs nothing. The default pattern is the
-API's own slug rule, so the policy is quiet until a reseller sets theirs.
+slug rule (``easymailarchive.models.SLUG_REGEX``, written out so that the pack loads no API
+code; a unit test holds them equal), so the policy is quiet until a reseller sets theirs.
 """
 
 from __future__ import annotations

@@ -334,9 +334,11 @@ def test_a_hyphen_at_either_end_is_invalid(slug: str, at_start: bool) -> None:
 @settings(database=None)
 @given(st.text(st.sampled_from(SLUG_CHARS) | st.characters(), max_size=60))
 def test_slug_problem_agrees_with_the_rule(slug: str) -> None:
-    # The one-line statement of the rule, against text that is mostly slug characters.
+    # The one-line statement of the rule, against text that is mostly slug characters; the
+    # package's own pattern (the policy pack's default) is that statement too.
     matches = re.fullmatch(r"[a-z0-9][a-z0-9-]{1,46}[a-z0-9]", slug) is not None
     assert (slug_problem(slug) is None) is matches
+    assert (re.fullmatch(ema.SLUG_REGEX, slug) is not None) is matches
 
 
 @pytest.mark.parametrize(

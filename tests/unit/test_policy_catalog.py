@@ -14,7 +14,8 @@ import yaml
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 
 import pulumi_resellertenant
-from pulumi_resellertenant.policy import PACK_NAME, pack_path
+from pulumi_resellertenant.easymailarchive import models as ema_models
+from pulumi_resellertenant.policy import PACK_NAME, pack_path, slugs
 from pulumi_resellertenant.policy.__main__ import main
 from pulumi_resellertenant.policy.policies import ALL
 
@@ -112,3 +113,8 @@ def test_the_sample_limits_name_only_real_policies_levels_and_knobs() -> None:
         for knob, value in knobs.items():
             expected = int if schema.properties[knob]["type"] == "integer" else str
             assert type(value) is expected, knob
+
+
+def test_the_slug_patterns_default_is_the_slug_rule() -> None:
+    # Written out in the pack (which loads no API code), declared in the API's models.
+    assert slugs.PATTERN.default == f"^{ema_models.SLUG_REGEX}$"
