@@ -16,7 +16,14 @@ from pulumi_resellertenant.core.lifecycle import TenantState
 
 from ._pickler_leak import unleaked
 
-__all__ = ["TenantResource", "init_doc", "resource_doc", "tenant_properties", "with_secret_outputs"]
+__all__ = [
+    "TenantResource",
+    "init_doc",
+    "resource_doc",
+    "tenant_properties",
+    "type_text",
+    "with_secret_outputs",
+]
 
 
 class TenantResource(pulumi.dynamic.Resource):
@@ -106,7 +113,7 @@ def init_doc(state_model: type[TenantState]) -> str:
 
 
 def _entry(name: str, info: Any, secret: set[str]) -> str:
-    kind = _type_name(info.annotation) + (", secret" if name in secret else "")
+    kind = type_text(info.annotation) + (", secret" if name in secret else "")
     return _wrapped(f"{name} ({kind}): {_description(info)}", "    ")
 
 
@@ -118,13 +125,13 @@ def _wrapped(text: str, indent: str) -> str:
     return textwrap.fill(text, width=92, subsequent_indent=indent)
 
 
-def _type_name(annotation: Any) -> str:
+def type_text(annotation: Any) -> str:
     """``str | None``, ``"terminate" | "suspend"``: a field's type as a reader writes it."""
     origin = get_origin(annotation)
     if origin is Literal:
         return " | ".join(f'"{choice}"' for choice in get_args(annotation))
     if origin in (Union, types.UnionType):
-        return " | ".join(_type_name(arg) for arg in get_args(annotation))
+        return " | ".join(type_text(arg) for arg in get_args(annotation))
     if annotation is type(None):
         return "None"
     return getattr(annotation, "__name__", str(annotation))
