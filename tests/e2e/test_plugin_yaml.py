@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from support.emulator_handle import EMA_KEY, MAILBUX_KEY, EmulatorHandle
+from support.emulator_handle import EMA_KEY, EMA_OTHER_KEY, MAILBUX_KEY, EmulatorHandle
 from support.live_tenants import api_call, archive_tenant, mailbux_tenants
 from support.pulumi_cli import PROGRAMS, PulumiProject, PulumiWorkspace
 
@@ -173,3 +173,33 @@ def test_the_policy_pack_checks_the_plugins_tenants(
     assert "mailbux-quota-per-tenant" in output
     assert "Mailbux tenant mail: quota_gb=2 is over maxQuotaGb=1" in output
     assert mailbux_tenants(e2e_emulator) == []
+
+
+def test_an_explicit_provider_manages_a_second_account_in_the_same_program(
+    workspace: PulumiWorkspace, e2e_emulator: EmulatorHandle, plugin_bin: Path
+) -> None:
+    # The dynamic resources read one account per API from their stack's config; the plugin's
+    # explicit provider instances take each their own settings.
+    project = YamlProject(
+        workspace.project(PROGRAMS / "yaml-two-accounts", "yaml-two-accounts"), plugin_bin
+    )
+    project.config("resellertenant:easymailarchiveApiKey", EMA_KEY, secret=True)
+    project.config("resellertenant:easymailarchiveBaseUrl", e2e_emulator.url)
+    project.config("otherKey", EMA_OTHER_KEY, secret=True)
+    project.config("baseUrl", e2e_emulator.url)
+
+    project.up()
+
+    def slugs(key: str) -> list[str]:
+        listed = api_call(e2e_emulator, "GET", "/api/reseller/tenants", key=key).json()
+        return [tenant["slug"] for tenant in listed["data"]]
+
+    assert slugs(EMA_KEY) == ["acme-corp"]
+    assert slugs(EMA_OTHER_KEY) == ["globex"]
+    project.pulumi("destroy", "--yes", "--skip-preview")
+    assert [
+        t["status"]
+        for t in api_call(e2e_emulator, "GET", "/api/reseller/tenants", key=EMA_OTHER_KEY).json()[
+            "data"
+        ]
+    ] == ["suspended"]
