@@ -1,6 +1,6 @@
-"""What the README says of the repository is what the repository holds: the compatibility
-table's ranges are pyproject's, its engines the ones `tools/engine/build` builds, and the
-example workflows are counted right."""
+"""What the docs say of the repository is what the repository holds: the compatibility
+table's ranges are pyproject's, its engines the ones `tools/engine/build` builds, the
+example workflows are counted right, and the limits the docs quote are the code's."""
 
 from __future__ import annotations
 
@@ -52,3 +52,14 @@ def test_the_status_counts_the_example_workflows() -> None:
     words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
     examples = [p for p in (REPO_ROOT / "examples").iterdir() if (p / "README.md").is_file()]
     assert f"{words[len(examples)]} example workflows" in " ".join(README.split())
+
+
+def test_the_numbers_the_docs_quote_are_the_codes() -> None:
+    from pulumi_resellertenant.core.lifecycle import _lost_answers
+    from pulumi_resellertenant.core.pacing import _ratelimit
+
+    python = " ".join((REPO_ROOT / "docs" / "python.md").read_text().split())
+    operations = " ".join((REPO_ROOT / "docs" / "operations.md").read_text().split())
+    # Both APIs' creates post again after a lost answer, up to the shared loop's limit.
+    assert python.count(f"(up to {_lost_answers.MAX_POSTS} times)") == 2
+    assert f"(up to {int(_ratelimit.MAX_HOLD)} s; a longer one fails at once)" in operations
