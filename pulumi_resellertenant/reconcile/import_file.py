@@ -10,10 +10,9 @@ Each entry is ``{"type", "name", "id"}``:
   path.
 - ``name``: the logical name the API's rules give the tenant: ``mailbux-<username>``
   (``mailbux-<id>`` when the username is no plain lowercase word), the slug for Easy Mail
-  Archive. A name the
-  stack's tenants or an earlier entry already use gets ``-2``, ``-3``...: no two resources
-  of the program can clash, and one listing always gives one file (Mailbux entries first,
-  by id, then Easy Mail Archive's by slug).
+  Archive. A name the stack's tenants or an earlier entry already use gets ``-2``, ``-3``...:
+  no two resources of the program can clash, and one listing always gives one file (Mailbux
+  entries first, by id, then Easy Mail Archive's by slug).
 
 No ``outputs`` (nor ``inputs``) are written, on purpose. Engines that read them (v3.277
 does; pulumi/pulumi#23984) take an entry's ``outputs`` as the resource's whole state and
