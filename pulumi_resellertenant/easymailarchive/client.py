@@ -43,8 +43,7 @@ _MAX_PAGES = 10_000  # a guard against an API whose last_page never arrives
 
 
 class EasyMailArchiveClient(ApiClient):
-    """One method per endpoint. Every method takes an optional ``deadline`` shared by the
-    calls of one operation; raises ``pulumi_resellertenant.core.ApiError``."""
+    """The Easy Mail Archive Reseller API: its tenants, listed page by page, and usage."""
 
     spec = EASYMAILARCHIVE
 

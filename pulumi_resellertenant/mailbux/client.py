@@ -45,8 +45,7 @@ _TENANTS = "/api/user/tenants"
 
 
 class MailbuxClient(ApiClient):
-    """One method per endpoint. Every method takes an optional ``deadline`` shared by the
-    calls of one operation; raises ``pulumi_resellertenant.core.ApiError``."""
+    """The Mailbux reseller API: its tenants, their quota and suspension, the overview."""
 
     spec = MAILBUX
 

@@ -21,7 +21,9 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class ApiClient:
-    """One method per endpoint of one API, over an ``HttpClient``; subclasses set ``spec``."""
+    """One method per endpoint of one API, over an ``HttpClient``; subclasses set ``spec``.
+    Every method takes an optional ``deadline`` shared by the calls of one operation, and
+    raises ``pulumi_resellertenant.core.ApiError``."""
 
     spec: ClassVar[ApiSpec]
 
