@@ -22,8 +22,8 @@ from typing import Any
 from pulumi_resellertenant import __version__
 from pulumi_resellertenant.apis import APIS, PLUGIN_PACKAGE, Api
 from pulumi_resellertenant.core.faces._tenant_resource import type_text
-from pulumi_resellertenant.core.transport import SETTING_KEYS, env_var
-from pulumi_resellertenant.plugin.config import setting_description
+from pulumi_resellertenant.core.transport import PYTHON, SETTING_KEYS, env_var
+from pulumi_resellertenant.plugin.config import setting_default, setting_description
 from pulumi_resellertenant.plugin.names import PLUGIN
 from pulumi_resellertenant.plugin.schema import package_schema
 
@@ -103,15 +103,18 @@ def configuration_page() -> str:
             "",
             f"### {api.display_name}",
             "",
-            "| Python stack config | Plugin config | Environment variable | What it is |",
-            "|---|---|---|---|",
+            "| Python stack config | Plugin config | Environment variable | Default | What it is |",
+            "|---|---|---|---|---|",
         ]
         for field, key in SETTING_KEYS.items():
             python_key = api.config_key(key)
             plugin_key = PLUGIN.setting(api.namespace, key)
             text = setting_description(spec, field).rpartition(" Environment variable:")[0]
+            default = setting_default(spec, field)
+            shown = "none" if default is None else f"`{default}`"
             lines.append(
-                f"| `{python_key}` | `{plugin_key}` | `{env_var(spec, key)}` | {_cell(text)} |"
+                f"| `{python_key}` | `{plugin_key}` | `{env_var(spec, key)}` | {shown} "
+                f"| {_cell(text)} |"
             )
     lines.append("")
     return "\n".join(lines)
@@ -168,6 +171,7 @@ def resource_page(api: Api, schema: dict[str, Any]) -> str:
             continue
         kind = _type(info.annotation) + (", secret" if name in secret else "")
         lines.append(f"| `{name}` | `{PLUGIN.field(name)}` | {kind} | {_cell(info.description)} |")
+    lines += _errors_section(api, args_model)
     id_field = state_model.id_field
     lines += [
         "",
@@ -184,6 +188,34 @@ def resource_page(api: Api, schema: dict[str, Any]) -> str:
 
 
 # --- the parts ---------------------------------------------------------------------------
+
+
+def _errors_section(api: Api, args_model: Any) -> list[str]:
+    """How this resource fails: the check's refusals and the API's own error codes."""
+    [(_, refusal)] = args_model.input_schema().check({}).failures[:1]
+    lines = [
+        "",
+        "## Errors",
+        "",
+        "A refused input fails `pulumi preview`, naming the field and a good value (for "
+        f"example: `{refusal}`); nothing is sent. Any other failure is one line naming the API, "
+        "the operation, the tenant, the status, the API's code and message, and what to do: "
+        "see [Errors](../operations.md#errors).",
+    ]
+    codes = api.spec().error_codes
+    if codes:
+        lines += [
+            "",
+            f"{api.display_name}'s own error codes:",
+            "",
+            "| Code | Python class | What to do |",
+            "|---|---|---|",
+        ]
+        for code, error_class in codes.items():
+            lines.append(
+                f"| `{code}` | `{error_class.__name__}` | {_cell(error_class.fix_in(PYTHON))} |"
+            )
+    return lines
 
 
 def _front_matter(title: str, description: str) -> list[str]:

@@ -40,7 +40,8 @@ class PlanUpgradeRequiredError(PermissionDeniedError):
 class QuotaExceededError(InvalidRequestError):
     """422 QUOTA_EXCEEDED: the requested quota exceeds the reseller's available quota."""
 
-    def fix_in(self, naming: Naming) -> str:
+    @classmethod
+    def fix_in(cls, naming: Naming) -> str:
         fix = quota_fix(naming)
         overview = naming.function(MAILBUX.namespace, "get_reseller_overview")
         return f"{fix[0].upper()}{fix[1:]}; {overview} shows what is available"

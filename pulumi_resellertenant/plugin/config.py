@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import SecretStr
+from pydantic_core import PydanticUndefined
 
 from pulumi_resellertenant.apis import plugin_setting
 from pulumi_resellertenant.core.transport import SETTING_KEYS, ApiSettings, ApiSpec, env_var
 
 from .names import PACKAGE
 
-__all__ = ["ProviderConfig", "config_variables", "setting_description"]
+__all__ = ["ProviderConfig", "config_variables", "setting_default", "setting_description"]
 
 
 def variable(spec: ApiSpec, key: str) -> str:
@@ -70,8 +71,8 @@ _SETTING_TEXT = {
 """What each setting of ``ApiSettings`` is, ``{api}`` its API and ``{default}`` its default."""
 
 
-def setting_description(spec: ApiSpec, field: str) -> str:
-    """One config variable's description: what it is, its default, its environment variable."""
+def setting_default(spec: ApiSpec, field: str) -> Any:
+    """A setting's default for this API (None: no default)."""
     if field == "base_url":
         default: Any = spec.default_base_url
     elif field == "requests_per_minute":
@@ -80,6 +81,12 @@ def setting_description(spec: ApiSpec, field: str) -> str:
         default = ApiSettings.model_fields[field].default
     if isinstance(default, float) and default.is_integer():
         default = int(default)
+    return None if default is PydanticUndefined else default
+
+
+def setting_description(spec: ApiSpec, field: str) -> str:
+    """One config variable's description: what it is, its default, its environment variable."""
+    default = setting_default(spec, field)
     text = _SETTING_TEXT[field].format(api=spec.display_name, default=default)
     return f"{text} Environment variable: `{env_var(spec, SETTING_KEYS[field])}`."
 

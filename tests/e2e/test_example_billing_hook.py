@@ -4,6 +4,7 @@ customer, driven as the billing system drives it: one command per event."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ from support.live_tenants import archive_tenant, mailbux_tenants
 from support.pulumi_cli import EXAMPLES, PulumiWorkspace
 
 HOOK = EXAMPLES / "billing-hook" / "billing_hook.py"
+README = " ".join((EXAMPLES / "billing-hook" / "README.md").read_text().split())
 EXIT_BUSY = 75
 SLOW_MS = 15_000  # holds one run inside its update, so that a second one meets the lock
 
@@ -124,6 +126,10 @@ def test_two_customers_through_their_whole_lifecycle_one_of_them_concurrently(
         "GET /api/user/reseller/overview": 2,
         "POST /api/reseller/tenants": 2,
     }
+    # What the example's README promises a new customer costs.
+    documented = re.search(r"of a new customer: 2 tenants created, (\d+) API requests", README)
+    assert documented is not None
+    assert sum(first_runs.values()) == 2 * int(documented[1])
 
     # The billing system delivers the same event again: nothing changes, no request.
     e2e_emulator.reset_counters()

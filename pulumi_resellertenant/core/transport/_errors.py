@@ -113,9 +113,10 @@ class ApiResponseError(ApiError):
     fix: ClassVar[str | None] = None
     """What the user can do, for an API's own error classes; None: the core's hint."""
 
-    def fix_in(self, naming: Naming) -> str | None:
+    @classmethod
+    def fix_in(cls, naming: Naming) -> str | None:
         """``fix`` in a face's spelling; a class whose fix names an input overrides this."""
-        return self.fix
+        return cls.fix
 
     def __init__(
         self,
