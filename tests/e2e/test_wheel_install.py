@@ -1,7 +1,8 @@
 """The package as users install it: the sdist and wheel built from this repository, checked
 as an index would check them, and the wheel installed into a fresh virtual environment (no
-`-e`, no PULUMI_IGNORE_AMBIENT_PLUGINS). From it the quickstart runs as a Python program,
-and a YAML program runs through its `pulumi-resource-resellertenant`."""
+`-e`, no PULUMI_IGNORE_AMBIENT_PLUGINS). From it the quickstart runs as a Python program
+without starting the provider plugin, and a YAML program runs through the wheel's
+`pulumi-resource-resellertenant`."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def wheel_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_distributions_pass_an_indexs_checks_and_carry_what_users_need(
     distributions: list[Path], wheel: Path
 ) -> None:
-    assert [path.suffix for path in distributions] == [".gz", ".whl"]
+    assert sorted(path.suffix for path in distributions) == [".gz", ".whl"]
     _run(sys.executable, "-m", "twine", "check", "--strict", *distributions)
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
@@ -83,17 +84,26 @@ def test_the_installed_scripts_answer_with_the_packages_version(wheel_env: Path)
         assert done.stdout.strip() == f"{script} {__version__}"
 
 
-def test_the_quickstart_runs_from_the_wheel_without_a_plugin(
+def test_the_quickstart_runs_from_the_wheel_without_starting_the_plugin(
     workspace: PulumiWorkspace,
     new_project: ProjectFactory,
     e2e_emulator: EmulatorHandle,
     wheel_env: Path,
+    tmp_path: Path,
 ) -> None:
-    # The language host runs the wheel's Python, and only the engine's own directory is on
-    # PATH: had the installed pulumi-plugin.json not told the host that Python programs
-    # need no `resellertenant` plugin, the engine could find none and `up` would fail.
+    # The language host runs the wheel's Python, with nothing else of this repository on
+    # PATH. A Python program needs no `resellertenant` plugin (the installed
+    # pulumi-plugin.json says so): a stand-in plugin on PATH records any start.
+    spy = tmp_path / "spy"
+    spy.mkdir()
+    started = tmp_path / "plugin-started"
+    stand_in = spy / "pulumi-resource-resellertenant"
+    stand_in.write_text(f"#!/bin/sh\ntouch {started}\nexit 1\n")
+    stand_in.chmod(0o755)
     env = {
-        "PATH": os.pathsep.join([str(workspace.engine), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "PATH": os.pathsep.join(
+            [str(workspace.engine), str(spy), "/usr/local/bin", "/usr/bin", "/bin"]
+        ),
         "PULUMI_PYTHON_CMD": str(wheel_env / "python"),
         "PULUMI_IGNORE_AMBIENT_PLUGINS": "false",
     }
@@ -107,6 +117,7 @@ def test_the_quickstart_runs_from_the_wheel_without_a_plugin(
     assert outputs["mail_password"] == "[secret]"
     assert archive_tenant(e2e_emulator, "acme-corp") is not None
     project.pulumi("preview", "--expect-no-changes", env=env)
+    assert not started.exists(), "the engine started a plugin a Python program does not need"
 
 
 def test_a_yaml_program_runs_through_the_wheels_plugin(
